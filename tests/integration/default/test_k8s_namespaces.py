@@ -9,7 +9,7 @@ import yaml
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-DEFAULTS = yaml.safe_load((Path(__file__).resolve().parents[2] / "roles/k8s_namespaces/defaults/main.yml").read_text())
+DEFAULTS = yaml.safe_load((Path(__file__).resolve().parents[3] / "roles/k8s_namespaces/defaults/main.yml").read_text())
 NAMESPACES = {ns["name"]: ns for ns in DEFAULTS["k8s_namespaces_list"]}
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import check_kms_key_policy
 
-ROLE_DEFAULTS = yaml.safe_load((Path(__file__).resolve().parents[2] / "roles/aws_kms/defaults/main.yml").read_text())
+ROLE_DEFAULTS = yaml.safe_load((Path(__file__).resolve().parents[3] / "roles/aws_kms/defaults/main.yml").read_text())
 PURPOSES = [key["name"] for key in ROLE_DEFAULTS["aws_kms_keys"]]
 
 
