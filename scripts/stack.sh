@@ -128,9 +128,9 @@ up() {
   if start kube-controller-manager "$TOOLS_BIN/kube-controller-manager" \
       --kubeconfig "$STACK/kcm.kubeconfig" --authentication-kubeconfig "$STACK/kcm.kubeconfig" \
       --authorization-kubeconfig "$STACK/kcm.kubeconfig" --bind-address "$HOST" --secure-port "$KCM_PORT" \
-      --controllers 'namespace,garbage-collector,serviceaccount,serviceaccount-token,clusterrole-aggregation' \
+      --controllers 'namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller' \
       --service-account-private-key-file "$STACK/pki/sa.key" --root-ca-file "$STACK/pki/ca.crt" \
-      --use-service-account-credentials=false --leader-elect=false; then
+      --use-service-account-credentials=true --leader-elect=false; then
     wait_for kube-controller-manager 60 curl -skf "https://$HOST:$KCM_PORT/healthz"
   fi
   cat >"$STACK/env" <<ENV
