@@ -1,5 +1,5 @@
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Builders and checks for the IAM-style policy documents the collection writes.
 
 The documents are built here, in Python, so the same code serves the roles (through the
