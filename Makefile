@@ -64,7 +64,7 @@ lint: venv ## yamllint, ansible-lint (production profile), ruff
 sanity: venv ## ansible-test sanity for the plugins
 	scripts/sanity.sh
 
-unit: venv ## pytest: units, policy tests
+unit: venv tools ## pytest: units, policy tests, gitops validation
 	$(BIN)/pytest tests -m "not stack"
 
 integration: venv tools ## Molecule scenarios against the local stack (starts and stops it)
