@@ -1,0 +1,200 @@
+"""Verify step of molecule/aws_identity: the identities and secrets as moto stores them.
+
+moto never evaluates trust conditions, so the documents are read back and checked both
+against explicit expectations and against the same builders and checkers the roles use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy, irsa_policy
+from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
+
+ROOT = Path(__file__).resolve().parents[3]
+GROUP_VARS = ROOT / "inventories" / "local" / "group_vars" / "local"
+GITHUB = "token.actions.githubusercontent.com"
+ISSUER_HOST = "oidc.eks.eu-west-1.amazonaws.com/id/LOCAL0000000000000000000000000000"
+
+
+@pytest.fixture(scope="module")
+def identity_vars():
+    return yaml.safe_load((GROUP_VARS / "aws_identity.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def secrets_vars():
+    return yaml.safe_load((GROUP_VARS / "aws_secrets.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def slug():
+    return yaml.safe_load((ROOT / "inventories" / "project.yml").read_text())["platform_slug"]
+
+
+@pytest.fixture(scope="module")
+def iam(aws):
+    return aws("iam")
+
+
+@pytest.fixture(scope="module")
+def keys(aws, platform):
+    """Key ARNs by purpose, found through the aliases aws_kms creates."""
+    kms = aws("kms")
+    aliases = kms.list_aliases()["Aliases"]
+    found = {}
+    for alias in aliases:
+        name = alias["AliasName"]
+        if name.startswith(f"alias/{platform['prefix']}-") and "TargetKeyId" in alias:
+            found[name.rsplit("-", 1)[-1]] = kms.describe_key(KeyId=alias["TargetKeyId"])["KeyMetadata"]["Arn"]
+    assert {"data", "secrets", "storage", "messaging"} <= set(found)
+    return found
+
+
+def tags_of(tag_list):
+    return {t["Key"]: t["Value"] for t in tag_list}
+
+
+def assert_platform_tags(tags, platform, component):
+    assert tags["Project"] == platform["project"]
+    assert tags["Env"] == platform["env"]
+    assert tags["Owner"] == platform["owner"]
+    assert tags["Component"] == component
+
+
+def role(iam, name):
+    return iam.get_role(RoleName=name)["Role"]
+
+
+def test_github_provider_accepts_only_the_sts_audience(iam, platform):
+    arn = f"arn:aws:iam::{platform['account']}:oidc-provider/{GITHUB}"
+    provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert provider["ClientIDList"] == ["sts.amazonaws.com"]
+    assert_platform_tags(tags_of(provider["Tags"]), platform, "identity")
+
+
+def test_ci_role_trust_pins_aud_and_sub_in_one_block(iam, platform, identity_vars):
+    for ci in identity_vars["aws_identity_ci_roles"]:
+        doc = role(iam, f"{platform['prefix']}-ci-{ci['name']}")["AssumeRolePolicyDocument"]
+        check_trust_policy(doc)
+        [statement] = doc["Statement"]
+        assert statement["Principal"] == {"Federated": f"arn:aws:iam::{platform['account']}:oidc-provider/{GITHUB}"}
+        condition = statement["Condition"]
+        assert condition["StringEquals"][f"{GITHUB}:aud"] == "sts.amazonaws.com"
+        subs = (condition.get("StringEquals", {}) | condition.get("StringLike", {}))[f"{GITHUB}:sub"]
+        repo = f"repo:{ci['github_org']}/{ci['github_repo']}:"
+        assert subs and all(s.startswith(repo) for s in subs)
+        assert f"{repo}ref:refs/heads/main" in subs
+
+
+def test_ci_role_inline_policy_is_the_inventory_policy(iam, platform, identity_vars):
+    for ci in identity_vars["aws_identity_ci_roles"]:
+        doc = iam.get_role_policy(RoleName=f"{platform['prefix']}-ci-{ci['name']}", PolicyName="ci-deploy")["PolicyDocument"]
+        check_permission_policy(doc)
+        assert doc["Statement"][0]["Resource"] == f"arn:aws:s3:::{platform['prefix']}-artifacts-{platform['account']}/*"
+
+
+@pytest.mark.parametrize(("key", "access"), [("dev", "read"), ("ops", "operate")])
+def test_human_roles_trust_saml_with_aud(iam, platform, slug, keys, key, access):
+    name = f"{platform['prefix']}-platform-{key}"
+    found = role(iam, name)
+    [statement] = found["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"]["Federated"].startswith(f"arn:aws:iam::{platform['account']}:saml-provider/")
+    assert "sts:AssumeRoleWithSAML" in statement["Action"]
+    assert statement["Condition"] == {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
+    assert found["MaxSessionDuration"] == 3600
+    assert_platform_tags(tags_of(found["Tags"]), platform, "identity")
+    doc = iam.get_role_policy(RoleName=name, PolicyName=f"platform-{access}")["PolicyDocument"]
+    naming = Naming(platform["prefix"], slug, platform["env"], platform["account"], platform["region"])
+    assert doc == human_policy(access, naming, kms_keys=keys)
+    actions = {a for s in doc["Statement"] for a in s["Action"]}
+    if access == "read":
+        assert not actions & {"secretsmanager:GetSecretValue", "s3:GetObject", "sqs:ReceiveMessage", "kms:Decrypt"}
+
+
+def test_cluster_oidc_provider_exists(iam, platform):
+    provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=f"arn:aws:iam::{platform['account']}:oidc-provider/{ISSUER_HOST}")
+    assert provider["ClientIDList"] == ["sts.amazonaws.com"]
+
+
+def test_each_irsa_role_trusts_exactly_its_service_account(iam, platform, identity_vars):
+    for entry in identity_vars["aws_identity_irsa_roles"]:
+        found = role(iam, f"{platform['prefix']}-irsa-{entry.get('name', entry['service_account'])}")
+        doc = found["AssumeRolePolicyDocument"]
+        check_trust_policy(doc)
+        [statement] = doc["Statement"]
+        assert statement["Principal"] == {"Federated": f"arn:aws:iam::{platform['account']}:oidc-provider/{ISSUER_HOST}"}
+        assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+        assert statement["Condition"] == {
+            "StringEquals": {
+                f"{ISSUER_HOST}:sub": f"system:serviceaccount:{entry['namespace']}:{entry['service_account']}",
+                f"{ISSUER_HOST}:aud": "sts.amazonaws.com",
+            }
+        }
+        assert_platform_tags(tags_of(found["Tags"]), platform, "identity")
+
+
+def test_each_irsa_role_carries_its_template_policy(iam, platform, slug, keys, identity_vars):
+    naming = Naming(platform["prefix"], slug, platform["env"], platform["account"], platform["region"])
+    for entry in identity_vars["aws_identity_irsa_roles"]:
+        name = f"{platform['prefix']}-irsa-{entry.get('name', entry['service_account'])}"
+        assert iam.list_role_policies(RoleName=name)["PolicyNames"] == [f"irsa-{entry['template']}"]
+        assert iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"] == []
+        doc = iam.get_role_policy(RoleName=name, PolicyName=f"irsa-{entry['template']}")["PolicyDocument"]
+        assert doc == irsa_policy(entry["template"], naming, params=entry.get("vars", {}), kms_keys=keys)
+
+
+def test_secrets_exist_encrypted_with_the_secrets_key(aws, platform, slug, keys, secrets_vars):
+    sm = aws("secretsmanager")
+    for entry in secrets_vars["aws_secrets_secrets"]:
+        secret = sm.describe_secret(SecretId=f"{slug}/{platform['env']}/{entry['name']}")
+        assert secret["KmsKeyId"] == keys["secrets"]
+        assert secret.get("Description", "") == entry.get("description", "")
+        assert_platform_tags(tags_of(secret["Tags"]), platform, "secrets")
+
+
+def test_generated_secret_kept_its_first_value(aws, platform, slug, secrets_vars):
+    """The second converge (idempotence) must not write a new version of a generated value."""
+    sm = aws("secretsmanager")
+    for entry in secrets_vars["aws_secrets_secrets"]:
+        if entry.get("source", "generate") != "generate":
+            continue
+        name = f"{slug}/{platform['env']}/{entry['name']}"
+        versions = sm.list_secret_version_ids(SecretId=name)["Versions"]
+        assert len(versions) == 1, versions
+        assert len(sm.get_secret_value(SecretId=name)["SecretString"]) == entry.get("length", 32)
+
+
+def test_parameters_are_securestrings_under_the_env_path(aws, platform, slug, keys, secrets_vars):
+    ssm = aws("ssm")
+    for entry in secrets_vars["aws_secrets_parameters"]:
+        name = f"/{slug}/{platform['env']}/{entry['name']}"
+        [meta] = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": [name]}])["Parameters"]
+        assert meta["Type"] == "SecureString"
+        assert meta["KeyId"] == keys["secrets"]
+        assert meta["Version"] == 1, "a second converge overwrote the parameter"
+        tags = tags_of(ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=name)["TagList"])
+        assert_platform_tags(tags, platform, "secrets")
+
+
+def test_outputs_carry_arns_and_never_a_value(platform, slug, secrets_vars, aws):
+    workspace = Path(os.environ.get("MOSAIC_WORKSPACE", ROOT))
+    text = (workspace / ".outputs" / platform["env"] / "local-main.yml").read_text()
+    outputs = yaml.safe_load(text)["outputs"]
+    identity, secrets = outputs["identity"], outputs["secrets"]
+    assert identity["oidc_provider_arn"].endswith(f":oidc-provider/{GITHUB}")
+    assert set(identity["human_roles"]) == {"dev", "ops"}
+    assert "keda/keda-operator" in identity["irsa_roles"]
+    assert all(arn.startswith(f"arn:aws:iam::{platform['account']}:role/") for arn in identity["irsa_roles"].values())
+    assert secrets["secrets"]["litellm/master-key"]["name"] == f"{slug}/{platform['env']}/litellm/master-key"
+    assert secrets["secrets"]["litellm/master-key"]["arn"].startswith("arn:aws:secretsmanager:")
+    assert secrets["parameters"]["litellm/salt-key"] == f"/{slug}/{platform['env']}/litellm/salt-key"
+    sm = aws("secretsmanager")
+    for entry in secrets_vars["aws_secrets_secrets"]:
+        value = sm.get_secret_value(SecretId=f"{slug}/{platform['env']}/{entry['name']}")["SecretString"]
+        assert value not in text
+    assert json.dumps(outputs)  # plain data, nothing but names, ARNs and paths

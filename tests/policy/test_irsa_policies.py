@@ -1,0 +1,171 @@
+"""IRSA and human-role permission policies as documents: least privilege by construction.
+
+moto stores policies but never evaluates them; these tests are the control.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import (
+    IRSA_TEMPLATES,
+    Naming,
+    PermissionPolicyError,
+    check_permission_policy,
+    human_policy,
+    irsa_policy,
+)
+
+ACCOUNT = "123456789012"
+KEYS = {p: f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{i:08d}-0000-0000-0000-000000000000" for i, p in enumerate(["data", "secrets", "storage", "messaging"])}
+NAMING = Naming("acme-dev", "acme", "dev", ACCOUNT, "eu-west-1")
+PARAMS = {"keda": {"queues": ["jobs"]}, "queue-consumer": {"queues": ["jobs", "events"]}}
+
+
+def build(template, **kwargs):
+    return irsa_policy(template, NAMING, params=PARAMS.get(template, {}), kms_keys=KEYS, **kwargs)
+
+
+def statements(doc):
+    return {s["Sid"]: s for s in doc["Statement"]}
+
+
+def actions(doc):
+    return {a for s in doc["Statement"] for a in s["Action"]}
+
+
+def resources(doc):
+    out = []
+    for s in doc["Statement"]:
+        out += s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+    return out
+
+
+@pytest.mark.parametrize("template", sorted(IRSA_TEMPLATES))
+def test_every_template_passes_the_baseline(template):
+    doc = build(template)
+    assert check_permission_policy(doc) == doc
+    assert not any(a == "*" or a.endswith(":*") for a in actions(doc))
+    for s in doc["Statement"]:
+        if any(a.startswith("kms:") for a in s["Action"]):
+            assert set(s["Resource"]) <= set(KEYS.values())
+
+
+def test_external_secrets_reads_only_the_env_path():
+    doc = statements(build("external-secrets"))
+    assert doc["ReadPlatformSecrets"]["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+    assert doc["ReadPlatformSecrets"]["Resource"] == f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/dev/*"
+    assert doc["ReadPlatformParameters"]["Resource"] == f"arn:aws:ssm:eu-west-1:{ACCOUNT}:parameter/acme/dev/*"
+    assert doc["DecryptWithTheSecretsKey"] == {"Sid": "DecryptWithTheSecretsKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [KEYS["secrets"]]}
+
+
+def test_keda_reads_queue_depth_of_named_queues_only():
+    doc = build("keda")
+    assert doc["Statement"] == [
+        {"Sid": "ReadQueueDepth", "Effect": "Allow", "Action": ["sqs:GetQueueAttributes"], "Resource": [f"arn:aws:sqs:eu-west-1:{ACCOUNT}:acme-dev-jobs"]}
+    ]
+
+
+def test_queue_consumer_consumes_and_decrypts_with_the_messaging_key():
+    doc = statements(build("queue-consumer"))
+    assert "sqs:ReceiveMessage" in doc["ConsumeNamedQueues"]["Action"]
+    assert "sqs:SendMessage" not in doc["ConsumeNamedQueues"]["Action"]
+    assert doc["ConsumeNamedQueues"]["Resource"] == [f"arn:aws:sqs:eu-west-1:{ACCOUNT}:acme-dev-events", f"arn:aws:sqs:eu-west-1:{ACCOUNT}:acme-dev-jobs"]
+    assert doc["DecryptMessages"]["Resource"] == [KEYS["messaging"]]
+
+
+@pytest.mark.parametrize(("template", "bucket"), [("velero", "backups"), ("loki", "observability"), ("thanos", "observability")])
+def test_bucket_templates_use_their_bucket_only(template, bucket):
+    name = f"acme-dev-{bucket}-{ACCOUNT}"
+    s3 = [r for r in resources(build(template)) if r.startswith("arn:aws:s3:::")]
+    assert set(s3) == {f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"}
+
+
+def test_velero_and_ebs_csi_use_only_their_keys():
+    assert set(statements(build("velero"))["UseDataAndStorageKeys"]["Resource"]) == {KEYS["data"], KEYS["storage"]}
+    ebs = statements(build("ebs-csi"))
+    assert ebs["UseTheDataKey"]["Resource"] == [KEYS["data"]]
+    assert ebs["GrantsForEbs"]["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+
+
+def test_load_balancer_controller_mutates_only_what_it_tagged():
+    doc = statements(build("aws-load-balancer-controller"))
+    assert doc["ManageOwnLoadBalancers"]["Condition"] == {"Null": {"aws:ResourceTag/elbv2.k8s.aws/cluster": "false"}}
+    assert doc["ServiceLinkedRole"]["Condition"] == {"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}}
+    assert not any(a.startswith(("shield:", "waf-regional:", "iam:Pass")) for a in actions(build("aws-load-balancer-controller")))
+
+
+def test_a_missing_key_fails_unless_check_mode():
+    with pytest.raises(PermissionPolicyError, match="aws_kms_outputs.secrets.arn"):
+        irsa_policy("external-secrets", NAMING, kms_keys={})
+    doc = irsa_policy("external-secrets", NAMING, kms_keys={}, allow_missing_keys=True)
+    assert not any(a.startswith("kms:") for a in actions(doc))
+
+
+@pytest.mark.parametrize(
+    ("template", "params", "keys", "needle"),
+    [
+        ("nope", {}, KEYS, "unknown IRSA template"),
+        ("keda", {}, KEYS, "vars.queues"),
+        ("keda", {"queues": ["jobs-*"]}, KEYS, "vars.queues"),
+        ("external-secrets", {}, {**KEYS, "secrets": "*"}, "must be a key ARN"),
+        ("external-secrets", {}, {**KEYS, "secrets": "alias/acme-dev-secrets"}, "must be a key ARN"),
+    ],
+)
+def test_builder_rejects_bad_input(template, params, keys, needle):
+    with pytest.raises(PermissionPolicyError, match=needle):
+        irsa_policy(template, NAMING, params=params, kms_keys=keys)
+
+
+def _broken(doc, mutate):
+    broken = copy.deepcopy(doc)
+    mutate(broken["Statement"][0])
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("mutate", "needle"),
+    [
+        (lambda s: s.update(Action="*:*"), "\\*:\\*"),
+        (lambda s: s.update(Action=["*"]), "\\*:\\*"),
+        (lambda s: s.update(Action=["s3:*"]), "service-wide"),
+        (lambda s: s.update(Action=["SQS:*"]), "service-wide"),
+        (lambda s: s.update(Action=["kms:Decrypt"], Resource="*"), "named key ARNs"),
+        (lambda s: s.update(Action=["kms:Decrypt"], Resource=f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/*"), "named key ARNs"),
+        (lambda s: s.update(Action=["kms:Decrypt"], Resource=f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/x"), "named key ARNs"),
+        (lambda s: s.update(NotAction=["iam:*"]), "NotAction"),
+        (lambda s: s.update(NotResource=["x"]), "NotResource"),
+    ],
+)
+def test_check_rejects_broken_permission_policies(mutate, needle):
+    with pytest.raises(PermissionPolicyError, match=needle):
+        check_permission_policy(_broken(build("keda"), mutate))
+
+
+def test_check_allows_listing_kms_aliases_on_star():
+    check_permission_policy({"Statement": [{"Sid": "L", "Effect": "Allow", "Action": ["kms:ListAliases"], "Resource": "*"}]})
+
+
+def test_human_read_never_reads_data():
+    doc = human_policy("read", NAMING)
+    assert list(statements(doc)) == ["ReadControlPlane"]
+    forbidden = {"secretsmanager:GetSecretValue", "s3:GetObject", "sqs:ReceiveMessage", "ssm:GetParameter", "kms:Decrypt"}
+    assert not actions(doc) & forbidden
+
+
+def test_human_operate_is_scoped_to_platform_resources():
+    doc = statements(human_policy("operate", NAMING, kms_keys=KEYS))
+    assert doc["OperateSecrets"]["Resource"] == f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/dev/*"
+    assert doc["OperateQueues"]["Resource"] == f"arn:aws:sqs:eu-west-1:{ACCOUNT}:acme-dev-*"
+    assert set(doc["UsePlatformKeys"]["Resource"]) == {KEYS["secrets"], KEYS["storage"], KEYS["messaging"]}
+    assert not any(a.startswith("iam:") and not a.startswith(("iam:Get", "iam:List")) for s in doc.values() for a in s["Action"])
+
+
+def test_human_policy_level_is_checked():
+    with pytest.raises(PermissionPolicyError, match="read or operate"):
+        human_policy("admin", NAMING)
+
+
+def test_output_is_deterministic():
+    assert build("queue-consumer") == irsa_policy("queue-consumer", NAMING, params={"queues": ["events", "jobs", "jobs"]}, kms_keys=KEYS)

@@ -1,0 +1,117 @@
+"""aws_identity: bad input fails before any API call, naming the variable (approach of test_bad_input.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+from test_bad_input import ANSIBLE_PLAYBOOK, ROOT, run_role
+
+PLATFORM = {
+    "platform_prefix": "p-local",
+    "platform_slug": "p",
+    "platform_env": "local",
+    "platform_aws_region": "eu-west-1",
+    "platform_aws_account_id": "123456789012",
+    "platform_tags": {"Project": "P", "Env": "local", "Owner": "o"},
+}
+CI = {"name": "deploy", "github_org": "acme", "github_repo": "infra", "branches": ["main"]}
+FIRST_API_TASK = "Manage the GitHub Actions OIDC provider"
+
+
+def check(result, needle):
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert needle in out, out
+    assert FIRST_API_TASK not in out, "the role reached an API call"
+    assert "Manage the IAM roles" not in out, "the role reached an API call"
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"aws_identity_ci_roles": "deploy"}, "aws_identity_ci_roles"),
+        ({"aws_identity_ci_roles": [{**CI, "branch": ["main"]}]}, "branch"),
+        ({"aws_identity_ci_roles": [{"name": "deploy", "github_repo": "infra", "branches": ["main"]}]}, "github_org"),
+        ({"aws_identity_irsa_roles": [{"namespace": "keda", "service_account": "keda", "template": "admin"}]}, "template"),
+        ({"aws_identity_irsa_roles": [{"namespace": "keda", "template": "keda"}]}, "service_account"),
+        ({"aws_identity_human_roles": {"dev": {"name": "platform-dev", "access": "root"}}}, "access"),
+        ({"aws_identity_human_roles": {"admin": {"name": "x"}}}, "admin"),
+        ({"aws_identity_human_session_duration": "long"}, "aws_identity_human_session_duration"),
+    ],
+)
+def test_spec_rejects_bad_input(tmp_path, extra, needle):
+    result = run_role(tmp_path, "aws_identity", {**PLATFORM, **extra})
+    assert "Validating arguments against arg spec" in result.stdout
+    check(result, needle)
+
+
+@pytest.mark.parametrize(("org", "repo"), [("*", "infra"), ("acme", "*"), ("acme", "infra-*"), ("ac?me", "infra")])
+def test_a_wildcard_org_or_repo_fails_before_any_api_call(tmp_path, org, repo):
+    result = run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_ci_roles": [{**CI, "github_org": org, "github_repo": repo}]})
+    check(result, "aws_identity_ci_roles: github_org and github_repo must be literal")
+
+
+def test_a_ci_role_without_refs_fails(tmp_path):
+    result = run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_ci_roles": [{**CI, "branches": []}]})
+    check(result, "every role must list branches, refs or")
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"aws_identity_saml_provider_arn": "arn:aws:iam::123456789012:role/x"}, "aws_identity_saml_provider_arn"),
+        ({"aws_identity_account_id": "1234"}, "aws_identity_account_id"),
+        ({"aws_identity_human_session_duration": 60}, "aws_identity_human_session_duration"),
+    ],
+)
+def test_assert_rejects_bad_values(tmp_path, extra, needle):
+    check(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}), needle)
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"aws_identity_cluster_oidc_issuer": "http://oidc.example.com/id/X"}, "aws_identity_cluster_oidc_issuer must be an https"),
+        (
+            {
+                "aws_identity_cluster_oidc_issuer": "https://oidc.example.com/id/X",
+                "aws_identity_irsa_roles": [{"namespace": "*", "service_account": "sa", "template": "keda"}],
+            },
+            "literal Kubernetes names",
+        ),
+        (
+            {
+                "aws_identity_cluster_oidc_issuer": "https://oidc.example.com/id/X",
+                "aws_identity_irsa_roles": [{"namespace": "ns", "service_account": "x" * 60, "template": "keda"}],
+            },
+            "at most 64 characters",
+        ),
+    ],
+)
+def test_irsa_input_fails_before_any_api_call(tmp_path, extra, needle):
+    check(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}), needle)
+
+
+def test_irsa_entry_point_requires_the_issuer(tmp_path):
+    play = tmp_path / "irsa.yml"
+    play.write_text(
+        "- name: Probe\n  hosts: localhost\n  gather_facts: false\n  tasks:\n"
+        "    - name: Run the irsa entry point\n      ansible.builtin.include_role:\n"
+        "        name: mosaic.platform.aws_identity\n        tasks_from: irsa\n"
+    )
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    result = subprocess.run(
+        [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local", str(play), "-e", json.dumps(PLATFORM)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "aws_identity_cluster_oidc_issuer" in out
+    assert "Manage the cluster's OIDC provider" not in out

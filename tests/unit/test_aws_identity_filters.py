@@ -1,0 +1,63 @@
+"""The aws_identity filters: thin wrappers that turn builder errors into AnsibleFilterError."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+from ansible_collections.mosaic.platform.plugins.filter import (
+    github_trust_policy,
+    human_role_policy,
+    irsa_policy,
+    irsa_trust_policy,
+    permission_policy_check,
+    saml_trust_policy,
+)
+
+ACCOUNT = "123456789012"
+GITHUB_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+NAMING = {"prefix": "p-dev", "slug": "p", "env": "dev", "account_id": ACCOUNT, "region": "eu-west-1"}
+
+
+def get(module, name):
+    return module.FilterModule().filters()[name]
+
+
+def test_github_filter_builds_and_rejects():
+    build = get(github_trust_policy, "github_trust_policy")
+    doc = build(GITHUB_ARN, org="acme", repo="infra", environments=["prod"])
+    assert doc["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == ["repo:acme/infra:environment:prod"]
+    with pytest.raises(AnsibleFilterError, match="github_trust_policy: github_repo"):
+        build(GITHUB_ARN, org="acme", repo="*", branches=["main"])
+
+
+def test_saml_filter_rejects_a_non_saml_arn():
+    with pytest.raises(AnsibleFilterError, match="saml_trust_policy"):
+        get(saml_trust_policy, "saml_trust_policy")(GITHUB_ARN)
+
+
+def test_irsa_trust_filter_accepts_an_int_account():
+    doc = get(irsa_trust_policy, "irsa_trust_policy")(int(ACCOUNT), issuer="https://oidc.example.com/id/X", namespace="a", service_account="b")
+    assert doc["Statement"][0]["Principal"]["Federated"] == f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.example.com/id/X"
+
+
+def test_irsa_policy_filter_reports_a_missing_key():
+    build = get(irsa_policy, "irsa_policy")
+    with pytest.raises(AnsibleFilterError, match="irsa_policy: external-secrets"):
+        build("external-secrets", **NAMING, kms_keys={"secrets": ""})
+    assert build("external-secrets", **NAMING, kms_keys={"secrets": ""}, allow_missing_keys=True)
+
+
+def test_human_policy_filter():
+    assert get(human_role_policy, "human_role_policy")("read", **NAMING)["Statement"][0]["Sid"] == "ReadControlPlane"
+    with pytest.raises(AnsibleFilterError, match="human_role_policy"):
+        get(human_role_policy, "human_role_policy")("root", **NAMING)
+
+
+def test_permission_check_filter():
+    check = get(permission_policy_check, "permission_policy_check")
+    ok = {"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+    assert check(ok) == ok
+    with pytest.raises(AnsibleFilterError, match="service-wide"):
+        check({"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+    with pytest.raises(AnsibleFilterError, match="permission_policy_check"):
+        check("not json")
