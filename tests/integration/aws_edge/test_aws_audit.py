@@ -1,0 +1,107 @@
+"""aws_audit on moto: the trail, the Athena workgroup, database, tables and saved queries."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def outputs_dir(platform) -> Path:
+    """The scenario writes its outputs under its own MOSAIC_WORKSPACE (molecule.yml), else the repository."""
+    return Path(os.environ.get("MOSAIC_WORKSPACE") or ROOT) / ".outputs" / platform["env"]
+
+
+INVENTORY = yaml.safe_load((ROOT / "inventories/local/group_vars/local/aws_audit.yml").read_text())
+DEFAULTS = yaml.safe_load((ROOT / "roles/aws_audit/defaults/main.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def names(platform):
+    prefix = platform["prefix"]
+    return {
+        "trail": f"{prefix}-trail",
+        "bucket": f"{prefix}-logs-{platform['account']}",
+        "workgroup": f"{prefix}-audit",
+        "database": f"{prefix.replace('-', '_')}_audit",
+    }
+
+
+@pytest.fixture(scope="module")
+def audit_key_arn(aws, platform):
+    kms = aws("kms")
+    key_id = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}[f"alias/{platform['prefix']}-audit"]
+    return kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+
+
+def test_trail_is_multi_region_validated_and_encrypted(aws, names, audit_key_arn):
+    [trail] = aws("cloudtrail").describe_trails(trailNameList=[names["trail"]])["trailList"]
+    assert trail["IsMultiRegionTrail"] is True
+    assert trail["IncludeGlobalServiceEvents"] is True
+    assert trail["LogFileValidationEnabled"] is True
+    assert trail["KmsKeyId"] == audit_key_arn
+    assert trail["S3BucketName"] == names["bucket"]
+    assert trail["S3KeyPrefix"] == "cloudtrail"
+    assert aws("cloudtrail").get_trail_status(Name=names["trail"])["IsLogging"] is True
+
+
+def test_outputs_name_the_trail_workgroup_and_database(platform, names, aws):
+    out = yaml.safe_load((outputs_dir(platform) / "local-main.yml").read_text())["outputs"]["audit"]
+    [trail] = aws("cloudtrail").describe_trails(trailNameList=[names["trail"]])["trailList"]
+    assert out == {"trail_arn": trail["TrailARN"], "athena_workgroup": names["workgroup"], "athena_database": names["database"]}
+
+
+def test_workgroup_enforces_encrypted_results_and_a_scan_cutoff(aws, names, audit_key_arn, platform):
+    workgroup = aws("athena").get_work_group(WorkGroup=names["workgroup"])["WorkGroup"]
+    config = workgroup["Configuration"]
+    assert config["EnforceWorkGroupConfiguration"] is True
+    assert config["PublishCloudWatchMetricsEnabled"] is True
+    assert config["BytesScannedCutoffPerQuery"] == INVENTORY["aws_audit_bytes_scanned_cutoff"]
+    assert config["ResultConfiguration"]["OutputLocation"] == f"s3://{names['bucket']}/athena-results/"
+    assert config["ResultConfiguration"]["EncryptionConfiguration"] == {"EncryptionOption": "SSE_KMS", "KmsKey": audit_key_arn}
+    arn = f"arn:aws:athena:{platform['region']}:{platform['account']}:workgroup/{names['workgroup']}"
+    tags = {t["Key"]: t["Value"] for t in aws("athena").list_tags_for_resource(ResourceARN=arn)["Tags"]}
+    assert tags["Component"] == "audit" and tags["Project"] == platform["project"]
+
+
+def test_database_exists(aws, names):
+    assert aws("athena").get_database(CatalogName="AwsDataCatalog", DatabaseName=names["database"])["Database"]["Name"] == names["database"]
+
+
+@pytest.fixture(scope="module")
+def statements(aws, names):
+    athena = aws("athena")
+    ids = athena.list_query_executions(WorkGroup=names["workgroup"])["QueryExecutionIds"]
+    return [athena.get_query_execution(QueryExecutionId=i)["QueryExecution"] for i in ids]
+
+
+@pytest.mark.parametrize(("table", "location"), [("cloudtrail", "/cloudtrail/AWSLogs/"), ("waf_logs", "/WAFLogs/"), ("alb_logs", "/alb/AWSLogs/")])
+def test_log_tables_use_partition_projection(statements, names, aws, table, location):
+    [ddl] = [s for s in statements if s["Query"].startswith(f"CREATE EXTERNAL TABLE IF NOT EXISTS {table} ")]
+    assert ddl["Status"]["State"] == "SUCCEEDED"
+    assert ddl["QueryExecutionContext"]["Database"] == names["database"]
+    assert "'projection.enabled' = 'true'" in ddl["Query"]
+    assert "storage.location.template" in ddl["Query"]
+    assert location in ddl["Query"]
+    marker = aws("s3").get_object(Bucket=names["bucket"], Key=f"athena-ddl/{names['database']}.{table}.sha256")["Body"].read().decode()
+    assert len(marker) == 64, "the DDL marker holds the statement's SHA-256"
+
+
+def test_each_statement_ran_once(statements):
+    queries = [s["Query"] for s in statements]
+    assert len(queries) == len(set(queries)), "the second converge must not run a statement again"
+
+
+def test_saved_anomaly_queries(aws, names):
+    athena = aws("athena")
+    ids = athena.list_named_queries(WorkGroup=names["workgroup"])["NamedQueryIds"]
+    saved = {q["Name"]: q for q in (athena.get_named_query(NamedQueryId=i)["NamedQuery"] for i in ids)}
+    assert set(saved) == {q["name"] for q in DEFAULTS["aws_audit_named_queries"]}
+    assert all(q["Database"] == names["database"] for q in saved.values())
+    assert "useridentity.type = 'Root'" in saved["root-account-use"]["QueryString"]
+    assert "AccessDenied" in saved["access-denied-calls"]["QueryString"]
+    assert "action = 'BLOCK'" in saved["waf-blocks-by-rule"]["QueryString"]

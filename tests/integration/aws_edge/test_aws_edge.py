@@ -1,0 +1,107 @@
+"""aws_edge on moto: the DNS-validated certificate, the web ACL rules, the allowlist and the WAF logging."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def outputs_dir(platform) -> Path:
+    """The scenario writes its outputs under its own MOSAIC_WORKSPACE (molecule.yml), else the repository."""
+    return Path(os.environ.get("MOSAIC_WORKSPACE") or ROOT) / ".outputs" / platform["env"]
+
+
+INVENTORY = yaml.safe_load((ROOT / "inventories/local/group_vars/local/aws_edge.yml").read_text())
+DEFAULTS = yaml.safe_load((ROOT / "roles/aws_edge/defaults/main.yml").read_text())
+MANAGED = DEFAULTS["aws_edge_managed_rule_groups"]
+
+
+@pytest.fixture(scope="module")
+def outputs(platform):
+    return yaml.safe_load((outputs_dir(platform) / "local-main.yml").read_text())["outputs"]["edge"]
+
+
+@pytest.fixture(scope="module")
+def web_acl(aws, platform):
+    waf = aws("wafv2")
+    [summary] = [a for a in waf.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == f"{platform['prefix']}-edge"]
+    return waf.get_web_acl(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"])["WebACL"]
+
+
+def test_certificate_requested_with_dns_validation(aws, outputs, platform):
+    cert = aws("acm").describe_certificate(CertificateArn=outputs["certificate_arn"])["Certificate"]
+    domains = INVENTORY["aws_edge_certificate_domains"]
+    assert cert["DomainName"] == domains[0]
+    assert set(cert["SubjectAlternativeNames"]) == set(domains)
+    assert {o["ValidationMethod"] for o in cert["DomainValidationOptions"]} == {"DNS"}
+    tags = {t["Key"]: t["Value"] for t in aws("acm").list_tags_for_certificate(CertificateArn=outputs["certificate_arn"])["Tags"]}
+    assert tags["Component"] == "edge" and tags["Project"] == platform["project"] and tags["Env"] == platform["env"] and tags["Owner"]
+
+
+def test_validation_records_are_published_for_the_dns_owner(aws, outputs):
+    cert = aws("acm").describe_certificate(CertificateArn=outputs["certificate_arn"])["Certificate"]
+    expected = {(o["ResourceRecord"]["Name"], o["ResourceRecord"]["Type"], o["ResourceRecord"]["Value"]) for o in cert["DomainValidationOptions"]}
+    published = {(r["name"], r["type"], r["value"]) for r in outputs["validation_records"]}
+    assert published == expected and published
+    assert all(r["type"] == "CNAME" for r in outputs["validation_records"])
+
+
+def test_outputs_name_the_web_acl(outputs, web_acl):
+    assert outputs["web_acl_arn"] == web_acl["ARN"]
+
+
+def test_rules_names_priorities_and_order(web_acl):
+    rules = sorted(web_acl["Rules"], key=lambda r: r["Priority"])
+    assert [r["Name"] for r in rules] == ["allow-plugin-origins", *MANAGED, "rate-limit-per-ip"]
+    assert [r["Priority"] for r in rules] == [0, 10, 20, 30, 40]
+
+
+def test_managed_groups_keep_their_actions(web_acl):
+    managed = {r["Name"]: r for r in web_acl["Rules"] if "ManagedRuleGroupStatement" in r["Statement"]}
+    assert set(managed) == set(MANAGED)
+    for name, rule in managed.items():
+        assert rule["Statement"]["ManagedRuleGroupStatement"] == {"VendorName": "AWS", "Name": name}
+        assert rule["OverrideAction"] == {"None": {}}
+
+
+def test_rate_limit_from_the_inventory(web_acl):
+    [rate] = [r for r in web_acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rate["Statement"]["RateBasedStatement"]["Limit"] == INVENTORY["aws_edge_rate_limit"]
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert rate["Action"] == {"Block": {}}
+
+
+def test_allowlist_rule_references_the_ip_set(aws, web_acl, platform):
+    [allow] = [r for r in web_acl["Rules"] if r["Name"] == "allow-plugin-origins"]
+    assert allow["Action"] == {"Allow": {}}
+    arn = allow["Statement"]["IPSetReferenceStatement"]["ARN"]
+    waf = aws("wafv2")
+    [summary] = [s for s in waf.list_ip_sets(Scope="REGIONAL")["IPSets"] if s["ARN"] == arn]
+    assert summary["Name"] == f"{platform['prefix']}-plugin-origins"
+    ip_set = waf.get_ip_set(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"])["IPSet"]
+    assert sorted(ip_set["Addresses"]) == sorted(INVENTORY["aws_edge_allowlist_cidrs"])
+
+
+def test_visibility_on_every_rule_and_the_acl(web_acl):
+    for config in [web_acl["VisibilityConfig"], *(r["VisibilityConfig"] for r in web_acl["Rules"])]:
+        assert config["SampledRequestsEnabled"] is True
+        assert config["CloudWatchMetricsEnabled"] is True
+        assert config["MetricName"]
+    assert len({r["VisibilityConfig"]["MetricName"] for r in web_acl["Rules"]}) == len(web_acl["Rules"])
+
+
+def test_web_acl_is_tagged(aws, web_acl, platform):
+    tags = {t["Key"]: t["Value"] for t in aws("wafv2").list_tags_for_resource(ResourceARN=web_acl["ARN"])["TagInfoForResource"]["TagList"]}
+    assert tags["Component"] == "edge" and tags["Env"] == platform["env"]
+
+
+def test_logging_to_the_waf_bucket_with_credentials_redacted(aws, web_acl, platform):
+    config = aws("wafv2").get_logging_configuration(ResourceArn=web_acl["ARN"])["LoggingConfiguration"]
+    assert config["LogDestinationConfigs"] == [f"arn:aws:s3:::aws-waf-logs-{platform['prefix']}-{platform['account']}"]
+    redacted = {f["SingleHeader"]["Name"] for f in config["RedactedFields"]}
+    assert redacted >= {"authorization", "cookie"}
