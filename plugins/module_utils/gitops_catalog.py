@@ -1,0 +1,505 @@
+# Copyright: mosaic.platform contributors
+# Apache License 2.0 (see LICENSE)
+"""The add-on catalog of the gitops phase: merge, validation, dependency graph and rendering.
+
+One catalog (role defaults, overridden per environment from the inventory) produces both the
+Helmfile environment file (``helmfile.d/environments/<env>.yaml``) and the ArgoCD tree
+(``gitops/<env>/``). Everything here is pure Python on plain data, so the role (through the
+filter plugins), the unit tests and the render benchmark all run the very same code.
+
+Outputs of the aws phase are wired into values and manifests with ``@{dotted.path}``
+placeholders (``@{storage.buckets.backups.name}``); ``@{irsa.<serviceaccount>}`` is short for
+``@{identity.irsa_roles.<namespace>/<serviceaccount>}`` in the add-on's namespace. A missing
+output fails the render with a message naming the add-on and the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+
+try:
+    import yaml
+except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
+    yaml = None
+
+ENTRY_KEYS = {
+    "name",
+    "enabled",
+    "tier",
+    "namespace",
+    "repo",
+    "chart",
+    "version",
+    "needs",
+    "server_side_apply",
+    "stateful",
+    "values",
+    "env_values",
+    "cluster_values",
+    "manifests",
+    "description",
+}
+OVERRIDE_KEYS = ENTRY_KEYS - {"name"}
+TIERS = ("bootstrap", "addon")
+NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,51}[a-z0-9])?$")
+# An exact release: 1.2.3, v1.2.3, 1.2.3-rc.1. Ranges, wildcards and "latest" are not pins.
+PIN_RE = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+PLACEHOLDER_RE = re.compile(r"@\{([^{}]+)\}")
+# Our own manifests of these kinds keep data: ArgoCD must never prune them.
+STATEFUL_KINDS = {"PersistentVolumeClaim", "StatefulSet", "BackupStorageLocation"}
+CLUSTER_SCOPED_KINDS = {
+    "ClusterSecretStore",
+    "ClusterExternalSecret",
+    "ClusterTriggerAuthentication",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ClusterIssuer",
+    "GatewayClass",
+    "IngressClass",
+    "IngressClassParams",
+    "Namespace",
+    "PriorityClass",
+    "StorageClass",
+    "VolumeSnapshotClass",
+}
+HEADER = "---\n# Rendered by mosaic.platform.gitops from the add-on catalog: edit the catalog or the inventory, not this file.\n"
+
+
+class CatalogError(ValueError):
+    """The catalog, an override or the outputs cannot produce a valid tree."""
+
+
+# ---------------------------------------------------------------- merge and validation
+
+
+def deep_merge(base, override):
+    """Merge dicts recursively; lists and scalars in ``override`` replace (as Helm does)."""
+    if not isinstance(base, dict) or not isinstance(override, dict):
+        return copy.deepcopy(override)
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        merged[key] = deep_merge(merged[key], value) if key in merged else copy.deepcopy(value)
+    return merged
+
+
+def _bool(value, name, key):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+        return value.strip().lower() in ("true", "yes")
+    raise CatalogError(f"add-on {name}: {key} must be a boolean, got {value!r}")
+
+
+def merge_catalog(catalog, overrides=None, extra=None, versions=None):
+    """Apply the inventory's per-add-on overrides, extra add-ons and version pins to the role's catalog.
+
+    Returns every entry (enabled or not), in catalog order then extra order, with defaults filled.
+    """
+    overrides = overrides or {}
+    versions = versions or {}
+    entries = {}
+    for source, items in (("gitops_catalog", catalog or []), ("gitops_extra_addons", extra or [])):
+        for item in items:
+            if not isinstance(item, dict) or not item.get("name"):
+                raise CatalogError(f"{source}: every entry needs a name, got {item!r}")
+            name = item["name"]
+            unknown = sorted(set(item) - ENTRY_KEYS)
+            if unknown:
+                raise CatalogError(f"add-on {name}: unknown key(s) {unknown} in {source}")
+            if name in entries:
+                raise CatalogError(f"add-on {name}: defined twice ({source})")
+            entries[name] = dict(item)
+    for name, override in sorted(overrides.items()):
+        if name not in entries:
+            raise CatalogError(f"add-on {name}: gitops_addon_overrides names an add-on that is not in the catalog")
+        if not isinstance(override, dict):
+            raise CatalogError(f"add-on {name}: gitops_addon_overrides.{name} must be a dict")
+        unknown = sorted(set(override) - OVERRIDE_KEYS)
+        if unknown:
+            raise CatalogError(f"add-on {name}: unknown key(s) {unknown} in gitops_addon_overrides")
+        entries[name] = deep_merge(entries[name], override)
+    for name, version in sorted(versions.items()):
+        if name not in entries:
+            raise CatalogError(f"add-on {name}: gitops_chart_versions pins an add-on that is not in the catalog")
+        entries[name]["version"] = version
+    resolved = {}
+    for name, entry in entries.items():
+        resolved[name] = {
+            "name": name,
+            "enabled": _bool(entry.get("enabled", True), name, "enabled"),
+            "tier": entry.get("tier", "addon"),
+            "namespace": entry.get("namespace", ""),
+            "repo": entry.get("repo") or "",
+            "chart": entry.get("chart") or "",
+            "version": "" if entry.get("version") is None else str(entry.get("version")),
+            "needs": list(entry.get("needs") or []),
+            "server_side_apply": _bool(entry.get("server_side_apply", False), name, "server_side_apply"),
+            "stateful": _bool(entry.get("stateful", False), name, "stateful"),
+            "values": entry.get("values") or {},
+            "env_values": entry.get("env_values") or {},
+            "cluster_values": entry.get("cluster_values") or {},
+            "manifests": list(entry.get("manifests") or []),
+            "description": entry.get("description", ""),
+        }
+    return resolved
+
+
+def validate_catalog(entries, repositories):
+    """Check the enabled add-ons; raise CatalogError naming the add-on and the key."""
+    enabled = {n: e for n, e in entries.items() if e["enabled"]}
+    for name, entry in enabled.items():
+        if not NAME_RE.match(name):
+            raise CatalogError(f"add-on {name}: name must match {NAME_RE.pattern}")
+        if entry["tier"] not in TIERS:
+            raise CatalogError(f"add-on {name}: tier {entry['tier']!r} is not one of {list(TIERS)}")
+        if not NAME_RE.match(entry["namespace"] or ""):
+            raise CatalogError(f"add-on {name}: namespace {entry['namespace']!r} is not a valid namespace name")
+        if entry["chart"]:
+            if entry["repo"] not in repositories:
+                raise CatalogError(f"add-on {name}: repo {entry['repo']!r} is not in gitops_repositories")
+            if not PIN_RE.match(entry["version"]):
+                raise CatalogError(f"add-on {name}: version {entry['version']!r} is not pinned (an exact release such as 1.2.3 is required)")
+        elif not entry["manifests"] and not entry.get("_has_template"):
+            raise CatalogError(f"add-on {name}: chart is empty and the add-on has no manifests")
+        for key in ("values", "env_values", "cluster_values"):
+            if not isinstance(entry[key], dict):
+                raise CatalogError(f"add-on {name}: {key} must be a dict")
+        for need in entry["needs"]:
+            if need not in entries:
+                raise CatalogError(f"add-on {name}: needs unknown add-on {need!r}")
+            if not entries[need]["enabled"]:
+                raise CatalogError(f"add-on {name}: needs {need!r}, which is not enabled in this environment")
+            if entry["tier"] == "bootstrap" and entries[need]["tier"] != "bootstrap":
+                raise CatalogError(f"add-on {name}: a bootstrap add-on cannot need the addon-tier {need!r}")
+    sync_waves(enabled)
+    return True
+
+
+def sync_waves(entries):
+    """Topological depth of every add-on (0 for no needs); raises on a cycle naming its path."""
+    depth = {}
+    state = {}
+
+    def visit(name, path):
+        if state.get(name) == "done":
+            return depth[name]
+        if state.get(name) == "visiting":
+            cycle = path[path.index(name) :] + [name]
+            raise CatalogError(f"add-on {name}: dependency cycle in needs: {' -> '.join(cycle)}")
+        state[name] = "visiting"
+        needs = [n for n in entries[name]["needs"] if n in entries]
+        depth[name] = 1 + max((visit(n, path + [name]) for n in needs), default=-1)
+        state[name] = "done"
+        return depth[name]
+
+    for name in sorted(entries):
+        visit(name, [])
+    return depth
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def lookup_output(outputs, path, addon):
+    node = outputs
+    walked = []
+    for part in _split_path(path):
+        walked.append(part)
+        if not isinstance(node, dict) or part not in node or node[part] in (None, ""):
+            raise CatalogError(f"add-on {addon}: output {'.'.join(walked)} is missing (needed as {path})")
+        node = node[part]
+    return node
+
+
+def _split_path(path):
+    # IRSA keys hold a slash ("ns/sa") and never a dot, so a dot always separates levels.
+    return [p for p in path.split(".") if p]
+
+
+def resolve_placeholders(data, addon, outputs, namespace):
+    """Replace ``@{path}`` placeholders; a string that is one placeholder keeps the output's type."""
+
+    def path_of(ref):
+        ref = ref.strip()
+        if ref.startswith("irsa."):
+            return f"identity.irsa_roles.{namespace}/{ref[len('irsa.') :]}"
+        return ref
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {walk(k) if isinstance(k, str) else k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, str) and "@{" in node:
+            whole = PLACEHOLDER_RE.fullmatch(node)
+            if whole:
+                return copy.deepcopy(lookup_output(outputs, path_of(whole.group(1)), addon))
+            return PLACEHOLDER_RE.sub(lambda m: str(lookup_output(outputs, path_of(m.group(1)), addon)), node)
+        return node
+
+    return walk(data)
+
+
+# ---------------------------------------------------------------- YAML
+
+
+if yaml is not None:
+
+    class _Dumper(yaml.SafeDumper):
+        """Sorted keys, block style, literal blocks for multi-line strings, no aliases."""
+
+        def ignore_aliases(self, data):
+            return True
+
+    def _str(dumper, value):
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, _str)
+
+
+def _plain(data):
+    """Turn Ansible's tagged str/dict/list subclasses into plain ones the safe dumper accepts."""
+    if isinstance(data, dict):
+        return {str(k): _plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(v) for v in data]
+    if isinstance(data, bool) or data is None:
+        return data
+    if isinstance(data, int):
+        return int(data)
+    if isinstance(data, float):
+        return float(data)
+    return str(data)
+
+
+def to_yaml(data, header=True):
+    text = yaml.dump(_plain(data), Dumper=_Dumper, sort_keys=True, default_flow_style=False, width=150, allow_unicode=True)
+    return (HEADER if header else "---\n") + text
+
+
+def checksum(text):
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()  # noqa: S324 - compared with Ansible's stat/find checksums, not a security use
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _manifest_file(obj, entry):
+    ns = obj["metadata"].get("namespace")
+    where = f"-{ns}" if ns and ns != entry["namespace"] else ""
+    return f"{obj['kind'].lower()}{where}-{obj['metadata']['name']}.yaml"
+
+
+def _prepare_manifest(obj, entry):
+    if not isinstance(obj, dict) or not obj.get("kind") or not (obj.get("metadata") or {}).get("name"):
+        raise CatalogError(f"add-on {entry['name']}: every manifest needs kind and metadata.name, got {obj!r:.120}")
+    obj = copy.deepcopy(obj)
+    meta = obj.setdefault("metadata", {})
+    if obj["kind"] not in CLUSTER_SCOPED_KINDS:
+        meta.setdefault("namespace", entry["namespace"])
+    labels = meta.setdefault("labels", {})
+    labels.setdefault("app.kubernetes.io/part-of", "platform")
+    labels.setdefault("app.kubernetes.io/managed-by", "argocd")
+    if obj["kind"] in STATEFUL_KINDS or entry["stateful"] and obj["kind"] in {"PersistentVolumeClaim"}:
+        meta.setdefault("annotations", {})["argocd.argoproj.io/sync-options"] = "Prune=false"
+    return obj
+
+
+def application(entry, wave, settings, has_manifests):
+    env = settings["env"]
+    repo_url = settings["repo_url"]
+    revision = settings["revision"]
+    sources = []
+    if entry["chart"]:
+        repo = settings["repositories"][entry["repo"]]
+        chart_source = {
+            "chart": entry["chart"],
+            "repoURL": repo["url"],
+            "targetRevision": entry["version"],
+            "helm": {
+                "releaseName": entry["name"],
+                "valueFiles": [f"$values/{p}" for p in values_files(env, entry["name"])],
+            },
+        }
+        sources.append(chart_source)
+        sources.append({"ref": "values", "repoURL": repo_url, "targetRevision": revision})
+    if has_manifests:
+        sources.append({"path": f"gitops/{env}/manifests/{entry['name']}", "repoURL": repo_url, "targetRevision": revision})
+    sync_options = ["PruneLast=true", "RespectIgnoreDifferences=true"]
+    if entry["server_side_apply"]:
+        sync_options.append("ServerSideApply=true")
+    # Our own custom resources may reach the cluster before the chart that brings their CRD.
+    if has_manifests:
+        sync_options.append("SkipDryRunOnMissingResource=true")
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {
+            "name": entry["name"],
+            "namespace": settings["argocd_namespace"],
+            "annotations": {"argocd.argoproj.io/sync-wave": str(wave)},
+            "finalizers": ["resources-finalizer.argocd.argoproj.io"],
+            "labels": {
+                "app.kubernetes.io/part-of": "platform",
+                "platform.mosaic/env": env,
+                "platform.mosaic/tier": entry["tier"],
+            },
+        },
+        "spec": {
+            "project": settings["project"],
+            "destination": {"server": settings["destination_server"], "namespace": entry["namespace"]},
+            "sources": sources,
+            "revisionHistoryLimit": 5,
+            "syncPolicy": {
+                # prune and selfHeal on; allowEmpty is never set (an empty render must not wipe an add-on).
+                "automated": {"prune": True, "selfHeal": True},
+                "syncOptions": sync_options,
+                "retry": {"limit": settings["retry_limit"], "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}},
+            },
+        },
+    }
+
+
+def values_files(env, name):
+    return [f"gitops/{env}/values/{name}/{layer}.yaml" for layer in ("base", "env", "cluster")]
+
+
+def app_project(enabled, settings, manifest_namespaces=()):
+    repos = sorted(
+        {settings["repositories"][e["repo"]]["url"] for e in enabled.values() if e["chart"]}
+        | {settings["repo_url"]}
+        | set(settings.get("extra_source_repos") or [])
+    )
+    namespaces = sorted({e["namespace"] for e in enabled.values()} | set(manifest_namespaces) | set(settings.get("extra_destinations") or []))
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "AppProject",
+        "metadata": {
+            "name": settings["project"],
+            "namespace": settings["argocd_namespace"],
+            "labels": {"app.kubernetes.io/part-of": "platform", "platform.mosaic/env": settings["env"]},
+        },
+        "spec": {
+            "description": f"Platform add-ons of {settings['env']} (rendered by mosaic.platform.gitops; applied by the bootstrap)",
+            "sourceRepos": repos,
+            "destinations": [{"namespace": ns, "server": settings["destination_server"]} for ns in namespaces],
+            "clusterResourceWhitelist": [{"group": g, "kind": k} for g, k in sorted(settings["cluster_resources"])],
+            "namespaceResourceBlacklist": [{"group": "", "kind": "ResourceQuota"}, {"group": "", "kind": "LimitRange"}],
+            "orphanedResources": {"warn": True},
+        },
+    }
+
+
+def helmfile_environment(enabled, waves, settings, manifest_addons):
+    env = settings["env"]
+    releases = []
+    for name in sorted(enabled, key=lambda n: (waves[n], n)):
+        entry = enabled[name]
+        needs = [f"{enabled[n]['namespace']}/{n}" for n in sorted(entry["needs"])]
+        if entry["chart"]:
+            releases.append(
+                {
+                    "name": name,
+                    "namespace": entry["namespace"],
+                    "chart": f"{entry['repo']}/{entry['chart']}",
+                    "version": entry["version"],
+                    "tier": entry["tier"],
+                    "needs": needs,
+                    "values": [f"../{p}" for p in values_files(env, name)],
+                }
+            )
+        if name in manifest_addons:
+            # The platform's own manifests of the add-on, as a local chart (break-glass path only).
+            releases.append(
+                {
+                    "name": f"{name}-manifests",
+                    "namespace": entry["namespace"],
+                    "chart": f"../gitops/{env}/manifests/{name}",
+                    "version": "",
+                    "tier": entry["tier"],
+                    "needs": ([f"{entry['namespace']}/{name}"] if entry["chart"] else []) + needs,
+                    "values": [],
+                }
+            )
+    used = sorted({e["repo"] for e in enabled.values() if e["chart"]})
+    repos = [{"name": r, "url": settings["repositories"][r]["url"], "oci": bool(settings["repositories"][r].get("oci", False))} for r in used]
+    return {"environment": env, "cluster": settings["cluster"], "repositories": repos, "releases": releases}
+
+
+def render_tree(entries, outputs, manifests, settings):
+    """Render one environment: ``{relative path: file text}`` for gitops/<env>/ and helmfile.d/.
+
+    ``entries``: merge_catalog() result; ``manifests``: {add-on: [objects]} from the role's templates
+    (placeholders unresolved); ``settings``: env, cluster, repo_url, revision, project,
+    argocd_namespace, destination_server, repositories, cluster_resources, retry_limit.
+    """
+    manifests = manifests or {}
+    for name, objs in manifests.items():
+        if name in entries:
+            entries[name]["_has_template"] = bool(objs)
+    validate_catalog(entries, settings["repositories"])
+    enabled = {n: e for n, e in entries.items() if e["enabled"]}
+    waves = sync_waves(enabled)
+    env = settings["env"]
+    files = {}
+    manifest_addons = set()
+    manifest_namespaces = set()
+    for name in sorted(enabled):
+        entry = enabled[name]
+        ns = entry["namespace"]
+        layers = {
+            "base": entry["values"],
+            "env": entry["env_values"],
+            "cluster": entry["cluster_values"],
+        }
+        if entry["chart"]:
+            for layer, data in layers.items():
+                files[f"gitops/{env}/values/{name}/{layer}.yaml"] = to_yaml(resolve_placeholders(data, name, outputs, ns))
+        objs = list(manifests.get(name, [])) + entry["manifests"]
+        seen = set()
+        for obj in objs:
+            obj = _prepare_manifest(resolve_placeholders(obj, name, outputs, ns), entry)
+            fname = _manifest_file(obj, entry)
+            if fname in seen:
+                raise CatalogError(f"add-on {name}: two manifests render to {fname}")
+            seen.add(fname)
+            files[f"gitops/{env}/manifests/{name}/{fname}"] = to_yaml(obj)
+            if obj["metadata"].get("namespace"):
+                manifest_namespaces.add(obj["metadata"]["namespace"])
+        if objs:
+            manifest_addons.add(name)
+        if entry["tier"] != "bootstrap":
+            files[f"gitops/{env}/apps/{name}.yaml"] = to_yaml(application(entry, waves[name], settings, bool(objs)))
+    files[f"gitops/{env}/project.yaml"] = to_yaml(app_project(enabled, settings, manifest_namespaces))
+    files[f"helmfile.d/environments/{env}.yaml"] = to_yaml(helmfile_environment(enabled, waves, settings, manifest_addons))
+    return dict(sorted(files.items()))
+
+
+def render_environments(envs):
+    """``helmfile.d/bases/environments.yaml``: every environment that has a rendered environment file."""
+    envs = sorted(set(envs))
+    return to_yaml({"environments": {e: {"values": [f"environments/{e}.yaml"]} for e in envs}})
+
+
+def plan_writes(files, existing):
+    """Split a render against what is on disk ({path: sha1}): what to write, what to remove."""
+    want = {path: checksum(text) for path, text in files.items()}
+    write = sorted(p for p, c in want.items() if existing.get(p) != c)
+    remove = sorted(p for p in existing if p not in want)
+    # Directories of removed add-ons (values/<addon>, manifests/<addon>) that keep no wanted file.
+    dirs = {p.rsplit("/", 1)[0] for p in remove if p.count("/") >= 4}
+    remove_dirs = sorted(d for d in dirs if not any(w.startswith(d + "/") for w in want))
+    return {"write": write, "remove": remove, "remove_dirs": remove_dirs}
+
+
+def version_diff(current, wanted):
+    """Lines ``<add-on> <current> -> <wanted>`` for every pin that changes, sorted by add-on."""
+    lines = []
+    for name in sorted(set(current) | set(wanted)):
+        old, new = current.get(name), wanted.get(name)
+        if old != new:
+            lines.append(f"{name} {old or '-'} -> {new or '-'}")
+    return lines

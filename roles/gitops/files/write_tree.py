@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+# Copyright: mosaic.platform contributors
+# Apache License 2.0 (see LICENSE)
+"""Write one environment's rendered tree: only the files whose content changed, and remove the files
+of add-ons no longer rendered. Reads {"root", "env", "files": {path: text}} as JSON on stdin; prints
+{"write": [...], "remove": [...], "remove_dirs": [...]} and writes nothing with --check.
+
+One task instead of one copy per file: a first render writes a few hundred files per environment,
+which took minutes as a copy loop. The plan itself is plan_writes() of the collection's module_utils.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+_spec = importlib.util.spec_from_file_location("gitops_catalog", HERE.parents[3] / "plugins" / "module_utils" / "gitops_catalog.py")
+gitops_catalog = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gitops_catalog)
+
+
+def on_disk(root: Path, env: str) -> dict:
+    """SHA-1 by relative path of the files this environment owns."""
+    found = {}
+    owned = [root / "gitops" / env]
+    for base in owned:
+        if base.is_dir():
+            for path in base.rglob("*"):
+                if path.is_file():
+                    found[path.relative_to(root).as_posix()] = hashlib.sha1(path.read_bytes()).hexdigest()  # noqa: S324 - change detection
+    env_file = root / "helmfile.d" / "environments" / f"{env}.yaml"
+    if env_file.is_file():
+        found[env_file.relative_to(root).as_posix()] = hashlib.sha1(env_file.read_bytes()).hexdigest()  # noqa: S324 - change detection
+    return found
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gitops-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def main() -> int:
+    check = "--check" in sys.argv[1:]
+    request = json.load(sys.stdin)
+    root = Path(request["root"])
+    env = request["env"]
+    files = request["files"]
+    prefix = (f"gitops/{env}/", f"helmfile.d/environments/{env}.yaml")
+    stray = [p for p in files if not p.startswith(prefix)]
+    if stray:
+        print(json.dumps({"failed": True, "msg": f"refusing paths outside gitops/{env}/: {stray[:3]}"}))
+        return 1
+    plan = gitops_catalog.plan_writes(files, on_disk(root, env))
+    if not check:
+        for rel in plan["write"]:
+            write_atomic(root / rel, files[rel])
+        for rel in plan["remove"]:
+            (root / rel).unlink(missing_ok=True)
+        for rel in sorted(plan["remove_dirs"], key=len, reverse=True):
+            for sub in sorted((root / rel).rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                if sub.is_dir():
+                    sub.rmdir()
+            if (root / rel).is_dir():
+                (root / rel).rmdir()
+    print(json.dumps(plan, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

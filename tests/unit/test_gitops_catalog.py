@@ -1,0 +1,282 @@
+"""The catalog logic of the gitops phase, as plain data: merge, validation, waves, outputs, rendering."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import (
+    CatalogError,
+    merge_catalog,
+    plan_writes,
+    render_environments,
+    render_tree,
+    resolve_placeholders,
+    sync_waves,
+)
+
+REPOS = {"r": {"url": "https://charts.example.com"}, "o": {"url": "registry.example.com/charts", "oci": True}}
+SETTINGS = {
+    "env": "dev",
+    "cluster": "p-dev-main",
+    "repo_url": "https://github.com/example-org/platform-gitops.git",
+    "revision": "main",
+    "project": "platform",
+    "argocd_namespace": "argocd",
+    "destination_server": "https://kubernetes.default.svc",
+    "repositories": REPOS,
+    "cluster_resources": [["apiextensions.k8s.io", "CustomResourceDefinition"]],
+    "retry_limit": 5,
+}
+OUTPUTS = {
+    "identity": {"irsa_roles": {"a-ns/a": "arn:aws:iam::111111111111:role/a"}},
+    "storage": {"buckets": {"backups": {"name": "p-dev-backups-111111111111"}}},
+    "network": {"private_subnet_ids": ["subnet-1", "subnet-2"]},
+}
+
+
+def catalog():
+    return [
+        {"name": "argo", "tier": "bootstrap", "namespace": "argocd", "repo": "r", "chart": "argo-cd", "version": "9.6.2", "server_side_apply": True},
+        {
+            "name": "a",
+            "namespace": "a-ns",
+            "repo": "r",
+            "chart": "a",
+            "version": "1.2.3",
+            "values": {"replicas": 1},
+            "cluster_values": {"sa": "@{irsa.a}", "subnets": "@{network.private_subnet_ids}"},
+        },
+        {"name": "b", "namespace": "b-ns", "repo": "r", "chart": "b", "version": "v2.0.0", "needs": ["a"]},
+        {"name": "c", "namespace": "b-ns", "repo": "r", "chart": "c", "version": "0.1.0", "needs": ["b", "a"], "stateful": True},
+        {
+            "name": "m",
+            "namespace": "a-ns",
+            "needs": ["a"],
+            "manifests": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"b": "@{storage.buckets.backups.name}"}}],
+        },
+    ]
+
+
+def render(cat=None, overrides=None, outputs=None, manifests=None, versions=None):
+    entries = merge_catalog(cat if cat is not None else catalog(), overrides=overrides, versions=versions)
+    return render_tree(entries, OUTPUTS if outputs is None else outputs, manifests or {}, copy.deepcopy(SETTINGS))
+
+
+def load(files, path):
+    return yaml.safe_load(files[path])
+
+
+# ------------------------------------------------------------ bad catalog input
+
+
+def test_a_dependency_cycle_names_the_add_on_and_the_path():
+    cat = catalog()
+    cat[1]["needs"] = ["c"]
+    with pytest.raises(CatalogError, match=r"add-on (a|b|c): dependency cycle in needs: .*(a -> c|c -> b|b -> a)"):
+        render(cat)
+
+
+def test_a_self_dependency_is_a_cycle():
+    cat = catalog()
+    cat[2]["needs"] = ["b"]
+    with pytest.raises(CatalogError, match="add-on b: dependency cycle in needs: b -> b"):
+        render(cat)
+
+
+@pytest.mark.parametrize("version", ["", "latest", "1.2", "^1.2.3", "~1.2.3", ">=1.0.0", "1.2.x", "*"])
+def test_an_unpinned_version_names_the_add_on_and_the_key(version):
+    with pytest.raises(CatalogError, match=r"add-on b: version .* is not pinned"):
+        render(overrides={"b": {"version": version}})
+
+
+def test_a_pin_from_gitops_chart_versions_is_checked_too():
+    with pytest.raises(CatalogError, match=r"add-on a: version '1\.x' is not pinned"):
+        render(versions={"a": "1.x"})
+
+
+def test_an_unknown_add_on_in_needs_is_named():
+    with pytest.raises(CatalogError, match="add-on b: needs unknown add-on 'nope'"):
+        render(overrides={"b": {"needs": ["nope"]}})
+
+
+def test_needing_a_disabled_add_on_fails():
+    with pytest.raises(CatalogError, match="add-on b: needs 'a', which is not enabled"):
+        render(overrides={"a": {"enabled": False}, "m": {"enabled": False}, "c": {"enabled": False}})
+
+
+def test_a_missing_output_names_the_add_on_and_the_key():
+    outputs = copy.deepcopy(OUTPUTS)
+    del outputs["identity"]["irsa_roles"]["a-ns/a"]
+    with pytest.raises(CatalogError, match=r"add-on a: output identity\.irsa_roles\.a-ns/a is missing"):
+        render(outputs=outputs)
+
+
+def test_a_missing_output_in_a_manifest_names_the_add_on():
+    outputs = copy.deepcopy(OUTPUTS)
+    del outputs["storage"]
+    with pytest.raises(CatalogError, match=r"add-on m: output storage is missing \(needed as storage\.buckets\.backups\.name\)"):
+        render(outputs=outputs)
+
+
+def test_an_unknown_key_in_an_override_is_named():
+    with pytest.raises(CatalogError, match=r"add-on a: unknown key\(s\) \['verison'\]"):
+        render(overrides={"a": {"verison": "1.2.4"}})
+
+
+def test_an_override_of_an_unknown_add_on_fails():
+    with pytest.raises(CatalogError, match="add-on zz: gitops_addon_overrides names an add-on that is not in the catalog"):
+        render(overrides={"zz": {"enabled": True}})
+
+
+def test_an_unknown_repository_is_named():
+    with pytest.raises(CatalogError, match="add-on a: repo 'nope' is not in gitops_repositories"):
+        render(overrides={"a": {"repo": "nope"}})
+
+
+def test_a_bootstrap_add_on_cannot_need_an_addon():
+    with pytest.raises(CatalogError, match="add-on argo: a bootstrap add-on cannot need the addon-tier 'a'"):
+        render(overrides={"argo": {"needs": ["a"]}})
+
+
+def test_a_bad_enabled_value_is_named():
+    with pytest.raises(CatalogError, match="add-on a: enabled must be a boolean"):
+        render(overrides={"a": {"enabled": "maybe"}})
+
+
+# ------------------------------------------------------------ graph and values
+
+
+def test_sync_waves_are_the_topological_depth():
+    entries = merge_catalog(catalog())
+    assert sync_waves(entries) == {"argo": 0, "a": 0, "b": 1, "c": 2, "m": 1}
+
+
+def test_placeholders_keep_the_output_type_and_interpolate_in_strings():
+    data = {"whole": "@{network.private_subnet_ids}", "inline": "bucket=@{storage.buckets.backups.name};", "irsa": "@{irsa.a}"}
+    got = resolve_placeholders(data, "a", OUTPUTS, "a-ns")
+    assert got == {"whole": ["subnet-1", "subnet-2"], "inline": "bucket=p-dev-backups-111111111111;", "irsa": "arn:aws:iam::111111111111:role/a"}
+
+
+def test_overrides_merge_dicts_and_replace_lists():
+    entries = merge_catalog(catalog(), overrides={"a": {"values": {"extra": [1]}, "needs": []}})
+    assert entries["a"]["values"] == {"replicas": 1, "extra": [1]}
+
+
+# ------------------------------------------------------------ the rendered tree
+
+
+def test_one_application_per_addon_and_none_for_the_bootstrap_tier():
+    files = render()
+    apps = sorted(p for p in files if p.startswith("gitops/dev/apps/"))
+    assert apps == [f"gitops/dev/apps/{n}.yaml" for n in ("a", "b", "c", "m")]
+
+
+def test_applications_sync_safely():
+    files = render()
+    app = load(files, "gitops/dev/apps/c.yaml")
+    policy = app["spec"]["syncPolicy"]
+    assert policy["automated"] == {"prune": True, "selfHeal": True}
+    assert "allowEmpty" not in policy["automated"]
+    assert policy["retry"]["limit"] == 5 and policy["retry"]["backoff"]["factor"] == 2
+    assert not any(o.startswith("CreateNamespace") for o in policy["syncOptions"])
+    assert app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "2"
+    assert app["spec"]["project"] == "platform"
+
+
+def test_multi_source_chart_plus_values_ref():
+    files = render()
+    sources = load(files, "gitops/dev/apps/a.yaml")["spec"]["sources"]
+    assert sources[0]["chart"] == "a" and sources[0]["targetRevision"] == "1.2.3"
+    assert sources[0]["helm"]["valueFiles"] == [f"$values/gitops/dev/values/a/{layer}.yaml" for layer in ("base", "env", "cluster")]
+    assert sources[1] == {"ref": "values", "repoURL": SETTINGS["repo_url"], "targetRevision": "main"}
+
+
+def test_server_side_apply_only_where_asked():
+    files = render(overrides={"a": {"server_side_apply": True}})
+    assert "ServerSideApply=true" in load(files, "gitops/dev/apps/a.yaml")["spec"]["syncPolicy"]["syncOptions"]
+    assert "ServerSideApply=true" not in load(files, "gitops/dev/apps/b.yaml")["spec"]["syncPolicy"]["syncOptions"]
+
+
+def test_outputs_reach_the_cluster_layer():
+    files = render()
+    assert load(files, "gitops/dev/values/a/cluster.yaml") == {"sa": "arn:aws:iam::111111111111:role/a", "subnets": ["subnet-1", "subnet-2"]}
+    assert load(files, "gitops/dev/values/a/base.yaml") == {"replicas": 1}
+
+
+def test_manifests_get_namespace_labels_and_their_own_source():
+    files = render(manifests={"c": [{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"}, "spec": {}}]})
+    cm = load(files, "gitops/dev/manifests/m/configmap-x.yaml")
+    assert cm["metadata"]["namespace"] == "a-ns" and cm["data"] == {"b": "p-dev-backups-111111111111"}
+    pvc = load(files, "gitops/dev/manifests/c/persistentvolumeclaim-data.yaml")
+    assert pvc["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=false"
+    sources = load(files, "gitops/dev/apps/m.yaml")["spec"]["sources"]
+    assert sources == [{"path": "gitops/dev/manifests/m", "repoURL": SETTINGS["repo_url"], "targetRevision": "main"}]
+
+
+def test_project_lists_only_what_the_applications_need():
+    project = load(render(), "gitops/dev/project.yaml")
+    assert project["spec"]["sourceRepos"] == sorted(["https://charts.example.com", SETTINGS["repo_url"]])
+    assert [d["namespace"] for d in project["spec"]["destinations"]] == ["a-ns", "argocd", "b-ns"]
+    assert all(r["kind"] != "Namespace" for r in project["spec"]["clusterResourceWhitelist"])
+
+
+def test_helmfile_environment_agrees_with_the_applications():
+    files = render()
+    env = load(files, "helmfile.d/environments/dev.yaml")
+    charts = {r["name"]: r for r in env["releases"] if not r["name"].endswith("-manifests")}
+    for path in (p for p in files if p.startswith("gitops/dev/apps/")):
+        app = load(files, path)
+        src = app["spec"]["sources"][0]
+        if "chart" not in src:
+            continue
+        rel = charts[app["metadata"]["name"]]
+        assert rel["version"] == src["targetRevision"]
+        assert rel["namespace"] == app["spec"]["destination"]["namespace"]
+        assert [f"$values/{v[3:]}" for v in rel["values"]] == src["helm"]["valueFiles"]
+    assert charts["c"]["needs"] == ["a-ns/a", "b-ns/b"]
+    assert [r["name"] for r in env["repositories"]] == ["r"]
+
+
+def test_rendering_is_deterministic_and_sorted():
+    first, second = render(), render()
+    assert first == second
+    assert list(first) == sorted(first)
+    for text in first.values():
+        assert text.startswith("---\n")
+
+
+def test_disabled_add_ons_leave_no_files():
+    files = render(overrides={"c": {"enabled": False}})
+    assert not any("/c/" in p or p.endswith("/c.yaml") for p in files)
+
+
+def test_plan_writes_only_changes_and_removes_stale_add_ons():
+    files = {"gitops/dev/apps/a.yaml": "---\na\n", "gitops/dev/values/a/base.yaml": "---\nb\n"}
+    from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import checksum
+
+    existing = {
+        "gitops/dev/apps/a.yaml": checksum("---\na\n"),
+        "gitops/dev/values/a/base.yaml": "0",
+        "gitops/dev/values/old/base.yaml": "1",
+    }
+    assert plan_writes(files, existing) == {
+        "write": ["gitops/dev/values/a/base.yaml"],
+        "remove": ["gitops/dev/values/old/base.yaml"],
+        "remove_dirs": ["gitops/dev/values/old"],
+    }
+
+
+def test_environments_base_lists_each_environment_once():
+    data = yaml.safe_load(render_environments(["prod", "dev", "dev"]))
+    assert data == {"environments": {"dev": {"values": ["environments/dev.yaml"]}, "prod": {"values": ["environments/prod.yaml"]}}}
+
+
+def test_version_diff_lists_only_changes():
+    from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import version_diff
+
+    assert version_diff({"keda": "2.20.1", "velero": "12.0.1"}, {"keda": "2.20.2", "velero": "12.0.1", "new": "1.0.0"}) == [
+        "keda 2.20.1 -> 2.20.2",
+        "new - -> 1.0.0",
+    ]
