@@ -74,6 +74,7 @@ test: lint sanity unit integration ## Everything CI runs
 
 bench: venv tools ## Cold converge, no-op re-run and AWS API calls, as a table
 	scripts/with-stack.sh scripts/bench.sh
+	$(PY) scripts/bench_render.py --sizes 1,10,50
 
 clean: down ## Remove the virtualenv, tool builds and stack state
 	rm -rf $(VENV) $(TOOLS_DIR) $(STACK_DIR) .collections .outputs

@@ -48,8 +48,3 @@ per_resource=$(python3 -c "import sys; r=int(sys.argv[2]); print(f'{int(sys.argv
   echo
   echo "managed AWS resources: $resources; no-op API calls per resource: $per_resource"
 } | tee "$out/summary.md"
-
-if [ -x scripts/bench_render.py ] || [ -f scripts/bench_render.py ]; then
-  echo
-  python3 scripts/bench_render.py | tee -a "$out/summary.md"
-fi
