@@ -33,7 +33,8 @@ def platform() -> dict:
         "prefix": f"{project['platform_slug']}-{env}",
         "project": project["platform_project"],
         "owner": project["platform_owner"],
-        "outputs_dir": ROOT / ".outputs" / env,
+        # Scenarios may point the workspace elsewhere (MOSAIC_WORKSPACE), as the playbooks do.
+        "outputs_dir": Path(os.environ.get("MOSAIC_WORKSPACE", ROOT)) / ".outputs" / env,
     }
 
 
