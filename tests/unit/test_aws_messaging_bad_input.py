@@ -1,0 +1,67 @@
+"""Bad aws_messaging input fails before any API call, with a message naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+from test_bad_input import run_role
+
+BASE = {
+    "aws_messaging_prefix": "p-local",
+    "aws_messaging_account_id": "123456789012",
+    "aws_messaging_region": "eu-west-1",
+    "aws_messaging_alerts_topic_name": "p-local-alerts",
+    "aws_messaging_queue_url_base": "https://sqs.eu-west-1.amazonaws.com",
+    "aws_messaging_kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+    "aws_messaging_tags": {"Project": "P", "Env": "local", "Owner": "o", "Component": "messaging"},
+    "aws_messaging_topics": [{"name": "events"}],
+}
+
+
+def _run(tmp_path, extra):
+    result = run_role(tmp_path, "aws_messaging", {**BASE, **extra})
+    return result, result.stdout + result.stderr
+
+
+def _fails_before_api(tmp_path, extra, needle):
+    result, out = _run(tmp_path, extra)
+    assert result.returncode != 0, out
+    assert needle in out, out
+    assert "Manage the topics" not in out, "the role reached an API call"
+    return out
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"aws_messaging_queues": "jobs"}, "aws_messaging_queues"),
+        ({"aws_messaging_queues": [{"name": "jobs", "max_recieve_count": 3}]}, "max_recieve_count"),
+        ({"aws_messaging_queues": [{"name": "jobs", "max_receive_count": "many"}]}, "max_receive_count"),
+        ({"aws_messaging_queues": [{"name": "jobs", "subscriptions": [{"filter_policy": {}}]}]}, "topic"),
+        ({"aws_messaging_topics": [{"name": "events", "kms": "x"}]}, "kms"),
+    ],
+)
+def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
+    out = _fails_before_api(tmp_path, extra, needle)
+    assert "Validating arguments against arg spec" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"aws_messaging_queues": [{"name": "jobs", "max_receive_count": 0}]}, "aws_messaging_queues[jobs] needs max_receive_count 1..1000 (got 0)"),
+        ({"aws_messaging_queues": [{"name": "jobs", "max_receive_count": 1001}]}, "max_receive_count 1..1000 (got 1001)"),
+        ({"aws_messaging_queues": [{"name": "jobs", "retention_seconds": 1209600}]}, "shorter than aws_messaging_dlq_retention_seconds"),
+        ({"aws_messaging_queues": [{"name": "Jobs Queue"}]}, "names must be unique"),
+        ({"aws_messaging_queues": [{"name": "jobs", "subscriptions": [{"topic": "nope"}]}]}, "subscriptions[].topic must name a topic"),
+        ({"aws_messaging_queues": [{"name": "jobs"}], "aws_messaging_kms_key_arn": "alias/x"}, "aws_messaging_kms_key_arn"),
+    ],
+)
+def test_assert_rejects_bad_queues(tmp_path, extra, needle):
+    _fails_before_api(tmp_path, extra, needle)
+
+
+def test_a_receive_count_outside_the_baseline_warns(tmp_path):
+    _, out = _run(tmp_path, {"aws_messaging_queues": [{"name": "jobs", "max_receive_count": 20}]})
+    out = " ".join(out.split())  # the YAML callback folds long messages
+    assert "aws_messaging_queues[jobs].max_receive_count is 20; the security baseline wants 3..10" in out
+    assert out.index("max_receive_count is 20") < out.index("Manage the topics")
