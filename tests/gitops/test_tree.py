@@ -51,10 +51,10 @@ def test_the_outputs_file_and_the_inventory_give_the_same_tree(fresh, tmp_path):
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"))
     subprocess.run([str(ANSIBLE_PLAYBOOK), "-i", str(ROOT / "inventories" / "local"), str(dump)], cwd=ROOT, env=env, check=True, capture_output=True)
     out = tmp_path / "from-file"
-    render(out, envs=("local",), extra={"gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml")})
+    render(out, envs=("local",), extra={"gitops_outputs_prefer_file": True, "gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml")})
     # Extra vars beat the inventory: the file is the only source in this render.
     render_empty = tmp_path / "from-file-only"
-    render(render_empty, envs=("local",), extra={"gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml"), "gitops_outputs": {}})
+    render(render_empty, envs=("local",), extra={"gitops_outputs_prefer_file": True, "gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml"), "gitops_outputs": {}})
     from_file = {p: t for p, t in tree(render_empty).items() if p.startswith("gitops/local/")}
     from_inventory = {p: t for p, t in tree(fresh).items() if p.startswith("gitops/local/")}
     assert from_file == from_inventory
