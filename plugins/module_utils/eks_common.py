@@ -1,0 +1,78 @@
+# Copyright: mosaic.platform contributors
+# Apache License 2.0 (see LICENSE)
+"""Helpers shared by the EKS modules (eks_cluster_config, eks_access_entry, eks_addon)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+try:
+    import botocore
+except ImportError:  # AnsibleAWSModule reports the missing library
+    botocore = None
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+AWS_ERRORS = ("ClientError", "BotoCoreError")
+
+
+def aws_errors():
+    return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
+
+
+def describe_or_none(call, key, **params):
+    """call(**params)[key], or None when EKS answers ResourceNotFoundException."""
+    try:
+        return call(**params)[key]
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+
+
+def sync_tags(module, client, arn, current, wanted, purge):
+    """Tag or untag the resource; True when something changed (or would in check mode)."""
+    if wanted is None:
+        return False
+    to_add, to_remove = compare_aws_tags(current or {}, wanted, purge)
+    if not module.check_mode:
+        if to_remove:
+            client.untag_resource(resourceArn=arn, tagKeys=to_remove)
+        if to_add:
+            client.tag_resource(resourceArn=arn, tags=to_add)
+    return bool(to_add or to_remove)
+
+
+def wait_for_update(module, client, cluster_name, response, addon_name=None, timeout=1800, delay=15):
+    """Wait until an EKS update (returned by update_* calls) is Successful; fail on Failed/Cancelled.
+
+    EKS allows one update at a time per cluster, so each change waits for the previous one.
+    """
+    update_id = (response or {}).get("update", {}).get("id")
+    if not update_id:
+        return
+    params = {"name": cluster_name, "updateId": update_id}
+    if addon_name:
+        params["addonName"] = addon_name
+    deadline = time.time() + timeout
+    while True:
+        update = client.describe_update(**params)["update"]
+        if update["status"] == "Successful":
+            return
+        if update["status"] in ("Failed", "Cancelled"):
+            module.fail_json(msg=f"EKS update {update_id} of {cluster_name} ended {update['status']}", errors=update.get("errors", []))
+        if time.time() > deadline:
+            module.fail_json(msg=f"Timed out waiting for EKS update {update_id} of {cluster_name}")
+        time.sleep(delay)
+
+
+def parse_configuration(text):
+    """An add-on's configurationValues (JSON or YAML text) as a dict, for comparison."""
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        import yaml  # YAML is a superset; only reached for values written by other tools
+
+        return yaml.safe_load(text) or {}

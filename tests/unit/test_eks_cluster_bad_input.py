@@ -1,0 +1,109 @@
+"""eks_cluster rejects bad input before any API call, naming the variable (the probe points every
+AWS call at a closed port: reaching an API call would fail differently)."""
+
+from __future__ import annotations
+
+import pytest
+from test_bad_input import run_role
+
+BASE = {
+    "platform_cluster_name": "legacyplatform-dev-main",
+    "platform_aws_region": "eu-west-1",
+    "platform_aws_account_id": "111111111111",
+    "platform_prefix": "legacyplatform-dev",
+    "platform_kubeconfig": "/nonexistent/kubeconfig",
+    "platform_tags": {"Project": "P", "Env": "dev", "Owner": "o"},
+    "eks_cluster_kms_key_arn": "arn:aws:kms:eu-west-1:111111111111:key/abcd-1234",
+    "eks_cluster_subnets": ["subnet-a", "subnet-b"],
+    "eks_cluster_manage_access_entries": False,
+    "eks_cluster_manage_addons": False,
+}
+API_TASK = "Create or converge the EKS cluster"
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"eks_cluster_endpoint_public_access": True, "eks_cluster_public_access_cidrs": ["0.0.0.0/0"]}, "eks_cluster_public_access_cidrs"),
+        ({"eks_cluster_endpoint_public_access": True, "eks_cluster_public_access_cidrs": ["::/0"]}, "eks_cluster_public_access_cidrs"),
+        ({"eks_cluster_endpoint_public_access": True, "eks_cluster_public_access_cidrs": []}, "eks_cluster_public_access_cidrs"),
+        ({"eks_cluster_version": "1.27"}, "eks_cluster_version"),
+        ({"eks_cluster_kms_key_arn": ""}, "eks_cluster_kms_key_arn"),
+        ({"eks_cluster_subnets": ["subnet-a"]}, "eks_cluster_subnets"),
+        ({"eks_cluster_nodegroups": [{"name": "a", "instance_types": ["m6i.large"], "min_size": 3, "max_size": 2, "desired_size": 2}]}, "min_size"),
+    ],
+)
+def test_eks_cluster_rejects_bad_values_before_any_api_call(tmp_path, extra, needle):
+    result = run_role(tmp_path, "eks_cluster", {**BASE, **extra})
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert needle in out
+    assert API_TASK not in out, "the role reached an API call"
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"eks_cluster_log_types": ["api", "everything"]}, "eks_cluster_log_types"),
+        ({"eks_cluster_nodegroups": [{"name": "a", "instance_types": ["m6i.large"], "min_size": 1, "max_size": 2, "desired_size": 1, "size": 3}]}, "size"),
+        (
+            {
+                "eks_cluster_nodegroups": [
+                    {"name": "a", "instance_types": ["m"], "min_size": 1, "max_size": 2, "desired_size": 1, "taints": [{"key": "k", "effect": "NoSchedule"}]}
+                ]
+            },
+            "effect",
+        ),
+        ({"eks_cluster_endpoint_public_access": "sometimes"}, "eks_cluster_endpoint_public_access"),
+    ],
+)
+def test_eks_cluster_rejects_bad_types_in_argument_validation(tmp_path, extra, needle):
+    result = run_role(tmp_path, "eks_cluster", {**BASE, **extra})
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert "Validating arguments against arg spec" in out
+    assert needle in out
+    assert API_TASK not in out
+
+
+ADDONS_PLAY = """
+- name: Bad input probe
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    mosaic.platform.eks_addon: {endpoint_url: "http://127.0.0.1:9", region: eu-west-1}
+  tasks:
+    - name: Run the add-ons entry point
+      ansible.builtin.include_role:
+        name: mosaic.platform.eks_cluster
+        tasks_from: addons
+"""
+
+
+def test_addon_without_its_irsa_role_is_rejected_before_any_api_call(tmp_path):
+    import json
+    import os
+    import subprocess
+
+    from test_bad_input import ANSIBLE_PLAYBOOK, ROOT
+
+    playbook = tmp_path / "addons.yml"
+    playbook.write_text(ADDONS_PLAY)
+    extra = {
+        **BASE,
+        "eks_cluster_manage_addons": True,
+        "eks_cluster_addons": [{"name": "aws-ebs-csi-driver", "version": "v1", "service_account": "kube-system/x"}],
+    }
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    result = subprocess.run(
+        [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert "eks_cluster_addons: names must be unique, and an add-on with a service_account needs its IRSA role" in out
+    assert "Manage the EKS add-ons" not in out
