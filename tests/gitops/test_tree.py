@@ -54,7 +54,11 @@ def test_the_outputs_file_and_the_inventory_give_the_same_tree(fresh, tmp_path):
     render(out, envs=("local",), extra={"gitops_outputs_prefer_file": True, "gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml")})
     # Extra vars beat the inventory: the file is the only source in this render.
     render_empty = tmp_path / "from-file-only"
-    render(render_empty, envs=("local",), extra={"gitops_outputs_prefer_file": True, "gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml"), "gitops_outputs": {}})
+    render(
+        render_empty,
+        envs=("local",),
+        extra={"gitops_outputs_prefer_file": True, "gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml"), "gitops_outputs": {}},
+    )
     from_file = {p: t for p, t in tree(render_empty).items() if p.startswith("gitops/local/")}
     from_inventory = {p: t for p, t in tree(fresh).items() if p.startswith("gitops/local/")}
     assert from_file == from_inventory
