@@ -12,10 +12,12 @@ description:
   - Runs a statement (C(CREATE DATABASE), C(CREATE EXTERNAL TABLE), ...) through C(StartQueryExecution) in a workgroup
     and waits for it to finish, but only when it has not taken effect yet.
   - "Two ways to know that: O(creates_database) asks the Athena catalog (C(GetDatabase)) whether the database exists;
-    O(marker) keeps the SHA-256 of the last statement that succeeded in an S3 object, so a changed statement runs again
-    (after O(replace_query), for example C(DROP TABLE IF EXISTS), which is harmless for external tables)."
+    O(marker_tag) keeps the SHA-256 of the last statement that succeeded in a tag of the workgroup, so a changed
+    statement runs again (after O(replace_query), for example C(DROP TABLE IF EXISTS), which is harmless for external tables)."
   - The marker is used for tables because the emulator (moto) records databases created by DDL but not tables,
-    and has no C(GetTableMetadata)/C(ListTableMetadata).
+    and has no C(GetTableMetadata)/C(ListTableMetadata). It lives on the workgroup rather than in S3 so that it needs
+    no access to the (policy-guarded) log bucket.
+  - Use keys starting with C(mosaic:ddl:), which M(mosaic.platform.athena_workgroup) does not purge.
   - No amazon.aws or community.aws module runs Athena queries.
 author:
   - mosaic.platform contributors (@mosaic-platform)
@@ -38,11 +40,15 @@ options:
   creates_database:
     description: Skip when this database exists in O(catalog).
     type: str
-  marker:
-    description: S3 URI (C(s3://bucket/key)) of the marker object; skip when it holds the SHA-256 of O(query).
+  marker_tag:
+    description:
+      - Key of the workgroup tag (for example C(mosaic:ddl:<database>.<table>)) whose value is the SHA-256 of the last
+        statement that succeeded; skip when it holds the SHA-256 of O(query). Written after the statement succeeds.
+      - "An Athena tag key: 1-128 letters, digits, spaces and C(+ - = . _ : / @), not starting with C(aws:)."
+      - A missing workgroup (check mode on a clean account) means the statement never ran.
     type: str
   replace_query:
-    description: Statement run first when the marker exists but holds another hash (the statement changed).
+    description: Statement run first when the marker tag exists but holds another hash (the statement changed).
     type: str
   wait_timeout:
     description: Seconds to wait for the statement to finish.
@@ -66,7 +72,7 @@ EXAMPLES = r"""
     query: "{{ lookup('ansible.builtin.template', 'cloudtrail.sql.j2') }}"
     workgroup: legacyplatform-prod-audit
     database: legacyplatform_prod_audit
-    marker: s3://legacyplatform-prod-logs-333333333333/athena-results/_ddl/cloudtrail.sha256
+    marker_tag: "mosaic:ddl:legacyplatform_prod_audit.cloudtrail"
     replace_query: DROP TABLE IF EXISTS cloudtrail
 """
 
@@ -76,9 +82,10 @@ query_execution_id:
   returned: when the statement ran
   type: str
 sha256:
-  description: SHA-256 of O(query).
+  description: SHA-256 of O(query) (the value of O(marker_tag) once the statement succeeded).
   returned: always
   type: str
+  sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
 """
 
 import contextlib
@@ -91,22 +98,15 @@ with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing bot
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mosaic.platform.plugins.module_utils.athena_common import get_workgroup, tag_key_error, workgroup_arn, workgroup_tags
 
 
-def split_s3_uri(uri):
-    if not uri.startswith("s3://") or "/" not in uri[5:]:
-        raise ValueError(f"marker must be an s3://bucket/key URI, got {uri!r}")
-    bucket, key = uri[5:].split("/", 1)
-    return bucket, key
-
-
-def read_marker(s3, uri):
-    bucket, key = split_s3_uri(uri)
-    try:
-        return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode().strip()
-    except is_boto3_error_code(["NoSuchKey", "NoSuchBucket", "404"]):
-        # No bucket yet (a check-mode run on a clean account) or no marker: the statement never ran.
+def read_marker(module, client, arn, key):
+    """The hash the marker tag holds; None when the statement never ran."""
+    if get_workgroup(client, module.params["workgroup"]) is None:
+        # No workgroup yet (a check-mode run on a clean account): nothing ran in it.
         return None
+    return workgroup_tags(client, arn).get(key)
 
 
 def database_exists(client, catalog, name):
@@ -142,17 +142,21 @@ def main():
         "database": {"type": "str"},
         "catalog": {"type": "str", "default": "AwsDataCatalog"},
         "creates_database": {"type": "str"},
-        "marker": {"type": "str"},
+        "marker_tag": {"type": "str"},
         "replace_query": {"type": "str"},
         "wait_timeout": {"type": "int", "default": 120},
     }
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        mutually_exclusive=[("creates_database", "marker")],
-        required_one_of=[("creates_database", "marker")],
+        mutually_exclusive=[("creates_database", "marker_tag")],
+        required_one_of=[("creates_database", "marker_tag")],
     )
     params = module.params
+    if params["marker_tag"] is not None:
+        problem = tag_key_error(params["marker_tag"])
+        if problem:
+            module.fail_json(msg=f"marker_tag {problem}, got {params['marker_tag']!r}")
     client = module.client("athena", retry_decorator=AWSRetry.jittered_backoff())
     digest = hashlib.sha256(params["query"].strip().encode()).hexdigest()
 
@@ -164,12 +168,9 @@ def main():
                 module.exit_json(changed=True, sha256=digest)
             module.exit_json(changed=True, sha256=digest, query_execution_id=run(module, client, params["query"]))
 
-        try:
-            bucket, key = split_s3_uri(params["marker"])
-        except ValueError as e:
-            module.fail_json(msg=str(e))
-        s3 = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
-        previous = read_marker(s3, params["marker"])
+        key = params["marker_tag"]
+        arn = workgroup_arn(module, params["workgroup"])
+        previous = read_marker(module, client, arn, key)
         if previous == digest:
             module.exit_json(changed=False, sha256=digest)
         diff = {"before": {"sha256": previous or ""}, "after": {"sha256": digest}}
@@ -178,7 +179,7 @@ def main():
         if previous and params["replace_query"]:
             run(module, client, params["replace_query"])
         execution_id = run(module, client, params["query"])
-        s3.put_object(Bucket=bucket, Key=key, Body=digest.encode(), ContentType="text/plain")
+        client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=[{"Key": key, "Value": digest}])
         module.exit_json(changed=True, sha256=digest, query_execution_id=execution_id, diff=diff)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="Failed to run the Athena statement")

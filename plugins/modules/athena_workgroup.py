@@ -11,6 +11,8 @@ version_added: 0.1.0
 description:
   - Creates, updates or deletes an Athena workgroup - result location, result encryption, a per-query
     bytes-scanned cutoff, enforcement of the workgroup settings over client settings, CloudWatch metrics, tags.
+  - "O(purge_tags) leaves alone the tags whose key starts with C(mosaic:ddl:): they belong to
+    M(mosaic.platform.athena_query), which keeps there the SHA-256 of each table's last DDL statement."
   - No amazon.aws or community.aws module manages Athena.
 author:
   - mosaic.platform contributors (@mosaic-platform)
@@ -94,14 +96,10 @@ with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing bot
     import botocore
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, compare_aws_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.athena_common import DDL_MARKER_PREFIX, get_workgroup, workgroup_arn, workgroup_tags
 
 
 def wanted_settings(params):
@@ -164,26 +162,13 @@ def update_request(name, wanted):
     return {"WorkGroup": name, "Description": wanted["description"], "ConfigurationUpdates": updates, "State": "ENABLED"}
 
 
-def get_workgroup(client, name):
-    try:
-        # AWS answers InvalidRequestException for an unknown workgroup; moto answers an empty WorkGroup.
-        return client.get_work_group(aws_retry=True, WorkGroup=name).get("WorkGroup") or None
-    except is_boto3_error_code("InvalidRequestException"):
-        return None
-
-
-def workgroup_arn(module, name):
-    account = module.client("sts").get_caller_identity()["Account"]
-    region = module.region
-    partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
-    return f"arn:{partition}:athena:{region}:{account}:workgroup/{name}"
-
-
 def ensure_tags(module, client, arn):
     if module.params["tags"] is None:
         return {}
-    current = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, ResourceARN=arn).get("Tags", []))
+    current = workgroup_tags(client, arn)
     to_set, to_unset = compare_aws_tags(current, module.params["tags"], module.params["purge_tags"])
+    # The DDL markers of athena_query are not ours to purge: deleting them would rerun every table's DDL.
+    to_unset = [key for key in to_unset if not key.startswith(DDL_MARKER_PREFIX)]
     if not (to_set or to_unset):
         return {}
     if not module.check_mode:

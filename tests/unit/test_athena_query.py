@@ -1,4 +1,4 @@
-"""athena_query against moto: the database by catalog lookup, tables by an S3 marker of the DDL hash."""
+"""athena_query against moto: the database by catalog lookup, tables by a workgroup tag holding the DDL hash."""
 
 from __future__ import annotations
 
@@ -6,22 +6,30 @@ import hashlib
 
 import pytest
 from ansible_collections.mosaic.platform.plugins.modules import athena_query as module
-from test_edge_audit_cost_harness import run_module
+from test_edge_audit_cost_harness import ACCOUNT, run_module
 
 # The moto_session and stubbed fixtures.
 pytest_plugins = ["test_edge_audit_cost_harness"]
 
 DDL = "CREATE EXTERNAL TABLE IF NOT EXISTS t (a STRING) LOCATION 's3://audit-logs-test/t/'"
-MARKER = "s3://audit-logs-test/athena-ddl/db.t.sha256"
+TAG = "mosaic:ddl:db.t"
+ARN = f"arn:aws:athena:eu-west-1:{ACCOUNT}:workgroup/audit"
+TABLE = {"query": DDL, "workgroup": "audit", "database": "db", "marker_tag": TAG, "replace_query": "DROP TABLE IF EXISTS t"}
+
+
+def sha(statement):
+    return hashlib.sha256(statement.encode()).hexdigest()
 
 
 @pytest.fixture
-def clients(moto_session):
-    athena = moto_session.client("athena")
-    athena.create_work_group(Name="audit", Configuration={"ResultConfiguration": {"OutputLocation": "s3://audit-logs-test/athena-results/"}})
-    s3 = moto_session.client("s3")
-    s3.create_bucket(Bucket="audit-logs-test", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    return athena, s3
+def athena(moto_session):
+    client = moto_session.client("athena")
+    client.create_work_group(
+        Name="audit",
+        Configuration={"ResultConfiguration": {"OutputLocation": "s3://audit-logs-test/athena-results/"}},
+        Tags=[{"Key": "Component", "Value": "audit"}],
+    )
+    return client
 
 
 def executions(athena):
@@ -32,15 +40,11 @@ def queries(athena):
     return [athena.get_query_execution(QueryExecutionId=i)["QueryExecution"]["Query"] for i in executions(athena)]
 
 
-def marker(s3):
-    try:
-        return s3.get_object(Bucket="audit-logs-test", Key="athena-ddl/db.t.sha256")["Body"].read().decode()
-    except s3.exceptions.NoSuchKey:
-        return None
+def marker(athena):
+    return {t["Key"]: t["Value"] for t in athena.list_tags_for_resource(ResourceARN=ARN)["Tags"]}.get(TAG)
 
 
-def test_database_check_real_twice(capsys, clients):
-    athena, _ = clients
+def test_database_check_real_twice(capsys, athena):
     args = {"query": "CREATE DATABASE IF NOT EXISTS db", "workgroup": "audit", "creates_database": "db"}
     assert run_module(module.main, capsys, args, check=True)["changed"]
     assert executions(athena) == []
@@ -52,42 +56,59 @@ def test_database_check_real_twice(capsys, clients):
     assert len(executions(athena)) == 1
 
 
-def test_table_check_real_twice(capsys, clients):
-    athena, s3 = clients
-    args = {"query": DDL, "workgroup": "audit", "database": "db", "marker": MARKER, "replace_query": "DROP TABLE IF EXISTS t"}
-    assert run_module(module.main, capsys, args, check=True)["changed"]
-    assert executions(athena) == [] and marker(s3) is None
-    assert run_module(module.main, capsys, args)["changed"]
-    assert marker(s3) == hashlib.sha256(DDL.encode()).hexdigest()
-    assert not run_module(module.main, capsys, args)["changed"]
-    assert not run_module(module.main, capsys, args, check=True)["changed"]
+def test_table_check_real_twice(capsys, athena):
+    checked = run_module(module.main, capsys, TABLE, check=True)
+    assert checked["changed"] and checked["diff"] == {"before": {"sha256": ""}, "after": {"sha256": sha(DDL)}}
+    assert executions(athena) == [] and marker(athena) is None
+    assert run_module(module.main, capsys, TABLE)["changed"]
+    assert marker(athena) == sha(DDL)
+    assert not run_module(module.main, capsys, TABLE)["changed"]
+    assert not run_module(module.main, capsys, TABLE, check=True)["changed"]
     assert queries(athena) == [DDL], "the replace query runs only when the statement changed"
 
 
-def test_changed_table_replaces_then_twice(capsys, clients):
-    athena, s3 = clients
-    args = {"query": DDL, "workgroup": "audit", "database": "db", "marker": MARKER, "replace_query": "DROP TABLE IF EXISTS t"}
-    run_module(module.main, capsys, args)
-    changed_ddl = DDL.replace("a STRING", "a STRING, b STRING")
-    checked = run_module(module.main, capsys, {**args, "query": changed_ddl}, check=True)
-    assert checked["changed"] and marker(s3) == hashlib.sha256(DDL.encode()).hexdigest()
-    assert run_module(module.main, capsys, {**args, "query": changed_ddl})["changed"]
-    assert queries(athena)[-2:] == ["DROP TABLE IF EXISTS t", changed_ddl]
-    assert marker(s3) == hashlib.sha256(changed_ddl.encode()).hexdigest()
-    assert not run_module(module.main, capsys, {**args, "query": changed_ddl})["changed"]
+def test_changed_table_replaces_then_twice(capsys, athena):
+    run_module(module.main, capsys, TABLE)
+    changed = {**TABLE, "query": DDL.replace("a STRING", "a STRING, b STRING")}
+    checked = run_module(module.main, capsys, changed, check=True)
+    assert checked["changed"] and checked["diff"] == {"before": {"sha256": sha(DDL)}, "after": {"sha256": sha(changed["query"])}}
+    assert marker(athena) == sha(DDL) and queries(athena) == [DDL], "check mode runs nothing and keeps the tag"
+    assert run_module(module.main, capsys, changed)["changed"]
+    assert queries(athena) == [DDL, "DROP TABLE IF EXISTS t", changed["query"]]
+    assert marker(athena) == sha(changed["query"])
+    assert not run_module(module.main, capsys, changed)["changed"]
+    assert not run_module(module.main, capsys, changed, check=True)["changed"]
+    assert len(executions(athena)) == 3
 
 
-def test_check_mode_without_the_bucket_reports_a_change(capsys, moto_session):
-    args = {"query": DDL, "workgroup": "audit", "marker": "s3://missing/x.sha256"}
-    assert run_module(module.main, capsys, args, check=True)["changed"]
+def test_the_marker_keeps_the_other_workgroup_tags(capsys, athena):
+    run_module(module.main, capsys, TABLE)
+    tags = {t["Key"]: t["Value"] for t in athena.list_tags_for_resource(ResourceARN=ARN)["Tags"]}
+    assert tags == {"Component": "audit", TAG: sha(DDL)}
 
 
-@pytest.mark.parametrize("bad", ["logs/key", "s3://bucket-only"])
-def test_rejects_a_bad_marker(capsys, clients, bad):
-    result = run_module(module.main, capsys, {"query": DDL, "workgroup": "audit", "marker": bad})
-    assert result["failed"] and "s3://bucket/key" in result["msg"]
+def test_check_mode_on_a_clean_account_reports_a_change(capsys, moto_session):
+    """No workgroup yet (its task only pretended in check mode): the statement never ran."""
+    result = run_module(module.main, capsys, TABLE, check=True)
+    assert result["changed"] and not result.get("failed")
+    assert [w["Name"] for w in moto_session.client("athena").list_work_groups()["WorkGroups"] if w["Name"] != "primary"] == []
 
 
-def test_needs_exactly_one_idempotence_check(capsys, clients):
+@pytest.mark.parametrize("bad", ["", "mosaic:ddl:db.t;drop", "x" * 129, "aws:ddl:db.t", "mosaic:ddl:db.t\n"])
+def test_rejects_a_bad_marker_tag_before_any_call(capsys, stubbed, bad):
+    """stubbed() with nothing queued: any API call would fail the test with another message."""
+    result = run_module(module.main, capsys, {**TABLE, "marker_tag": bad})
+    assert result["failed"] and result["msg"].startswith("marker_tag ")
+
+
+def test_accepts_every_allowed_tag_character(capsys, athena):
+    key = "mosaic:ddl:Db_1 +-=./@"
+    assert run_module(module.main, capsys, {**TABLE, "marker_tag": key})["changed"]
+    assert {t["Key"]: t["Value"] for t in athena.list_tags_for_resource(ResourceARN=ARN)["Tags"]}[key] == sha(DDL)
+
+
+def test_needs_exactly_one_idempotence_check(capsys, athena):
     result = run_module(module.main, capsys, {"query": DDL, "workgroup": "audit"})
-    assert result["failed"] and "creates_database" in result["msg"]
+    assert result["failed"] and "creates_database" in result["msg"] and "marker_tag" in result["msg"]
+    both = run_module(module.main, capsys, {**TABLE, "creates_database": "db"})
+    assert both["failed"] and "mutually exclusive" in both["msg"]

@@ -172,3 +172,15 @@ def test_delete_check_real_twice(capsys, athena):
 def test_sse_kms_requires_a_key(capsys, athena):
     result = run_module(module.main, capsys, {k: v for k, v in ARGS.items() if k != "kms_key"})
     assert result["failed"] and "kms_key" in result["msg"]
+
+
+def test_purge_tags_keeps_the_ddl_markers_of_athena_query(capsys, athena):
+    """The markers belong to athena_query: a second converge with purge_tags must not delete them."""
+    run_module(module.main, capsys, ARGS)
+    athena.tag_resource(ResourceARN=ARN, Tags=[{"Key": "mosaic:ddl:db.t", "Value": "0" * 64}, {"Key": "Stray", "Value": "x"}])
+    checked = run_module(module.main, capsys, ARGS, check=True)
+    assert checked["changed"] and "mosaic:ddl:db.t" in checked["diff"]["after"]["tags"]
+    assert run_module(module.main, capsys, ARGS)["changed"], "the stray tag is purged"
+    assert {t["Key"]: t["Value"] for t in athena.list_tags_for_resource(ResourceARN=ARN)["Tags"]} == {**ARGS["tags"], "mosaic:ddl:db.t": "0" * 64}
+    assert not run_module(module.main, capsys, ARGS)["changed"]
+    assert not run_module(module.main, capsys, ARGS, check=True)["changed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -80,15 +81,18 @@ def statements(aws, names):
 
 
 @pytest.mark.parametrize(("table", "location"), [("cloudtrail", "/cloudtrail/AWSLogs/"), ("waf_logs", "/WAFLogs/"), ("alb_logs", "/alb/AWSLogs/")])
-def test_log_tables_use_partition_projection(statements, names, aws, table, location):
+def test_log_tables_use_partition_projection(statements, names, aws, platform, table, location):
     [ddl] = [s for s in statements if s["Query"].startswith(f"CREATE EXTERNAL TABLE IF NOT EXISTS {table} ")]
     assert ddl["Status"]["State"] == "SUCCEEDED"
     assert ddl["QueryExecutionContext"]["Database"] == names["database"]
     assert "'projection.enabled' = 'true'" in ddl["Query"]
     assert "storage.location.template" in ddl["Query"]
     assert location in ddl["Query"]
-    marker = aws("s3").get_object(Bucket=names["bucket"], Key=f"athena-ddl/{names['database']}.{table}.sha256")["Body"].read().decode()
-    assert len(marker) == 64, "the DDL marker holds the statement's SHA-256"
+    arn = f"arn:aws:athena:{platform['region']}:{platform['account']}:workgroup/{names['workgroup']}"
+    tags = {t["Key"]: t["Value"] for t in aws("athena").list_tags_for_resource(ResourceARN=arn)["Tags"]}
+    assert tags[f"mosaic:ddl:{names['database']}.{table}"] == hashlib.sha256(ddl["Query"].strip().encode()).hexdigest(), (
+        "the workgroup's DDL marker tag holds the SHA-256 of the statement that ran"
+    )
 
 
 def test_each_statement_ran_once(statements):
