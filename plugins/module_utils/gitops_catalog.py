@@ -1,5 +1,5 @@
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The add-on catalog of the gitops phase: merge, validation, dependency graph and rendering.
 
 One catalog (role defaults, overridden per environment from the inventory) produces both the

@@ -1,5 +1,5 @@
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Builders and checks for the NetworkPolicies and RBAC objects the k8s_bootstrap role applies.
 
 Built in Python so the role (through the filter plugins) and the policy tests use the very same

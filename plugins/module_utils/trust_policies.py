@@ -1,5 +1,5 @@
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Trust policies for the platform's IAM roles, and the checks that keep them pinned.
 
 Three kinds of principals may assume a platform role:

@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ description:
   - M(amazon.aws.cloudwatch_metric_alarm) has no tags option, so the aws_messaging role tags its alarms here.
   - Supports check mode and diff mode. In check mode a missing resource reports C(changed) instead of failing.
 author:
-  - mosaic.platform contributors
+  - mosaic.platform contributors (@mosaic-platform)
 options:
   resource_arn:
     description: ARN of the alarm (C(arn:aws:cloudwatch:<region>:<account>:alarm:<name>)) or rule.

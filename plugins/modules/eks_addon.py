@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ description:
   - amazon.aws and community.aws have no module for EKS add-ons.
   - moto 5.2.5 does not implement EKS add-ons; the unit tests check the requests with botocore's Stubber.
 author:
-  - mosaic.platform contributors
+  - mosaic.platform contributors (@mosaic-platform)
 options:
   cluster_name:
     description: Name of the EKS cluster.

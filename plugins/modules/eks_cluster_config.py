@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ description:
   - moto 5.2.5 stores encryption, logging and endpoint settings but ignores C(accessConfig) and lacks
     C(UpdateClusterVersion) and C(AssociateEncryptionConfig); those requests are checked with botocore's Stubber.
 author:
-  - mosaic.platform contributors
+  - mosaic.platform contributors (@mosaic-platform)
 options:
   name:
     description: Cluster name.
@@ -173,7 +173,7 @@ def endpoint_differs(cluster, p):
 
 
 def minor(version):
-    major, _, rest = str(version).partition(".")
+    major, _dot, rest = str(version).partition(".")
     return int(major), int(rest.split(".")[0] or 0)
 
 
@@ -270,7 +270,7 @@ def main():
         "logging_types": {"type": "list", "elements": "str", "choices": ALL_LOG_TYPES, "default": list(ALL_LOG_TYPES)},
         "authentication_mode": {"type": "str", "choices": AUTH_ORDER, "default": "API"},
         "bootstrap_cluster_creator_admin_permissions": {"type": "bool", "default": False},
-        "encryption_key_arn": {"type": "str"},
+        "encryption_key_arn": {"type": "str", "no_log": False},  # an ARN, not a secret
         "wait": {"type": "bool", "default": True},
         "wait_timeout": {"type": "int", "default": 1800},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},

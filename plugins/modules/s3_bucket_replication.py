@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ description:
   - Delete markers are not replicated by default, so a deletion in the source does not reach the copy.
   - Supports check mode and diff mode. In check mode a missing bucket reports C(changed) instead of failing.
 author:
-  - mosaic.platform contributors
+  - mosaic.platform contributors (@mosaic-platform)
 options:
   name:
     description: Source bucket.
@@ -139,7 +139,7 @@ def main():
             "name": {"type": "str", "required": True},
             "role_arn": {"type": "str"},
             "destination_bucket": {"type": "str"},
-            "replica_kms_key_arn": {"type": "str"},
+            "replica_kms_key_arn": {"type": "str", "no_log": False},  # an ARN, not a secret
             "storage_class": {"type": "str", "default": "STANDARD", "choices": ["STANDARD", "STANDARD_IA", "GLACIER_IR", "DEEP_ARCHIVE"]},
             "delete_marker_replication": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},

@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ description:
     which M(community.aws.sns_topic) cannot set. Only the named attributes are compared and changed.
   - Supports check mode and diff mode. In check mode a missing topic reports C(changed) instead of failing.
 author:
-  - mosaic.platform contributors
+  - mosaic.platform contributors (@mosaic-platform)
 options:
   topic_arn:
     description: ARN of the topic.

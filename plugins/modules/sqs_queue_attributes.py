@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ description:
   - Supports check mode and diff mode. In check mode a missing queue reports C(changed) instead of failing,
     so a check run on a clean account passes.
 author:
-  - mosaic.platform contributors
+  - mosaic.platform contributors (@mosaic-platform)
 options:
   name:
     description: Queue name or queue URL.

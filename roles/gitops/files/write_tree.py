@@ -1,6 +1,6 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # Copyright: mosaic.platform contributors
-# Apache License 2.0 (see LICENSE)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Write one environment's rendered tree: only the files whose content changed, and remove the files
 of add-ons no longer rendered. Reads {"root", "env", "files": {path: text}} as JSON on stdin; prints
 {"write": [...], "remove": [...], "remove_dirs": [...]} and writes nothing with --check.
