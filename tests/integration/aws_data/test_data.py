@@ -1,0 +1,117 @@
+"""aws_data against the local stack: RDS controls, the TLS parameter group, OpenSearch controls and the
+snapshot role, the Neo4j backup outputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def tag_map(tag_list):
+    return {t["Key"]: t["Value"] for t in tag_list}
+
+
+@pytest.fixture(scope="module")
+def postgres(aws, platform):
+    (db,) = aws("rds").describe_db_instances(DBInstanceIdentifier=f"{platform['prefix']}-postgres")["DBInstances"]
+    return db
+
+
+def test_postgres_is_private_encrypted_and_protected(postgres, outputs):
+    assert postgres["StorageEncrypted"] is True
+    assert postgres["KmsKeyId"] == outputs["kms"]["data"]["arn"]
+    assert postgres["DeletionProtection"] is True
+    assert postgres["PubliclyAccessible"] is False
+    assert postgres["BackupRetentionPeriod"] >= 7
+    assert postgres["IAMDatabaseAuthenticationEnabled"] is True
+    assert postgres["CopyTagsToSnapshot"] is True
+    assert postgres["AutoMinorVersionUpgrade"] is True
+    assert sorted(postgres["EnabledCloudwatchLogsExports"]) == ["postgresql", "upgrade"]
+    assert postgres["DBSubnetGroup"]["SubnetGroupStatus"] == "Complete"
+    assert {s["SubnetIdentifier"] for s in postgres["DBSubnetGroup"]["Subnets"]} == set(outputs["network"]["private_subnet_ids"])
+    assert [g["VpcSecurityGroupId"] for g in postgres["VpcSecurityGroups"]] == [outputs["network"]["security_group_ids"]["postgres"]]
+
+
+def test_postgres_master_password_is_managed_by_rds(postgres, outputs):
+    secret = postgres["MasterUserSecret"]
+    assert secret["SecretArn"] == outputs["data"]["postgres"]["master_secret_arn"]
+    assert secret["KmsKeyId"] == outputs["kms"]["secrets"]["arn"]
+
+
+def test_postgres_parameter_group_forces_tls(aws, postgres):
+    (group,) = postgres["DBParameterGroups"]
+    params = aws("rds").describe_db_parameters(DBParameterGroupName=group["DBParameterGroupName"], Source="user")["Parameters"]
+    assert {p["ParameterName"]: p["ParameterValue"] for p in params}["rds.force_ssl"] == "1"
+
+
+def test_postgres_is_tagged_for_the_critical_backup_tier(aws, postgres, platform):
+    tags = tag_map(aws("rds").list_tags_for_resource(ResourceName=postgres["DBInstanceArn"])["TagList"])
+    assert tags["Backup"] == "critical" and tags["Component"] == "data" and tags["Env"] == platform["env"]
+
+
+@pytest.fixture(scope="module")
+def domain(aws, outputs):
+    return aws("opensearch").describe_domain(DomainName=outputs["data"]["opensearch"]["domain_name"])["DomainStatus"]
+
+
+def test_opensearch_encryption_tls_and_vpc(domain, outputs):
+    assert domain["EngineVersion"].startswith("OpenSearch_2.")
+    assert domain["EncryptionAtRestOptions"] == {"Enabled": True, "KmsKeyId": outputs["kms"]["data"]["arn"]}
+    assert domain["NodeToNodeEncryptionOptions"]["Enabled"] is True
+    assert domain["DomainEndpointOptions"]["EnforceHTTPS"] is True
+    assert domain["DomainEndpointOptions"]["TLSSecurityPolicy"] in ("Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10")
+    assert set(domain["VPCOptions"]["SubnetIds"]) <= set(outputs["network"]["private_subnet_ids"])
+    assert domain["VPCOptions"]["SecurityGroupIds"] == [outputs["network"]["security_group_ids"]["opensearch"]]
+
+
+def test_opensearch_fine_grained_access_and_policy(domain, platform):
+    security = domain["AdvancedSecurityOptions"]
+    assert security["Enabled"] is True and security["InternalUserDatabaseEnabled"] is False
+    policy = json.loads(domain["AccessPolicies"])
+    (statement,) = policy["Statement"]
+    assert statement["Principal"] == {"AWS": [f"arn:aws:iam::{platform['account']}:role/{platform['prefix']}-ops"]}
+    assert "*" not in json.dumps(statement["Principal"])
+
+
+def test_opensearch_publishes_audit_and_error_logs(aws, domain):
+    logs = domain["LogPublishingOptions"]
+    assert logs["AUDIT_LOGS"]["Enabled"] is True and logs["AUDIT_LOGS"]["CloudWatchLogsLogGroupArn"].endswith("/audit")
+    assert logs["ES_APPLICATION_LOGS"]["Enabled"] is True
+    groups = {g["logGroupName"]: g for g in aws("logs").describe_log_groups(logGroupNamePrefix="/aws/opensearch/")["logGroups"]}
+    assert {f"/aws/opensearch/{domain['DomainName']}/audit", f"/aws/opensearch/{domain['DomainName']}/error"} <= set(groups)
+    policies = {p["policyName"]: json.loads(p["policyDocument"]) for p in aws("logs").describe_resource_policies()["resourcePolicies"]}
+    statement = policies[f"{domain['DomainName']}-logs"]["Statement"][0]
+    assert statement["Principal"] == {"Service": "es.amazonaws.com"}
+
+
+def test_opensearch_is_tagged(aws, domain, platform):
+    tags = tag_map(aws("opensearch").list_tags(ARN=domain["ARN"])["TagList"])
+    assert tags["Component"] == "data" and tags["Project"] == platform["project"]
+
+
+def test_snapshot_role_trusts_opensearch_and_reaches_only_the_snapshot_bucket(aws, outputs, platform):
+    name = f"{platform['prefix']}-search-snapshots"
+    role = aws("iam").get_role(RoleName=name)["Role"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "es.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"]
+    policy = aws("iam").get_role_policy(RoleName=name, PolicyName="snapshot-bucket")["PolicyDocument"]
+    bucket = outputs["data"]["opensearch"]["snapshot_bucket"]
+    resources = [r for s in policy["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])]
+    assert all(r.startswith(f"arn:aws:s3:::{bucket}") for r in resources)
+    assert role["Arn"] == outputs["data"]["opensearch"]["snapshot_role_arn"]
+
+
+def test_neo4j_backup_outputs_for_the_gitops_phase(aws, outputs, platform):
+    neo4j = outputs["data"]["neo4j_backup"]
+    assert neo4j["bucket"] == f"{platform['prefix']}-graph-backups-{platform['account']}"
+    assert len(neo4j["schedule"].split()) == 5
+    assert neo4j["irsa"]["namespace"] and neo4j["irsa"]["service_account"]
+    assert all(s["Resource"].startswith(f"arn:aws:s3:::{neo4j['bucket']}") for s in neo4j["irsa"]["policy"]["Statement"])
+    aws("s3").head_bucket(Bucket=neo4j["bucket"])
+
+
+def test_outputs_hold_no_secret(outputs):
+    text = json.dumps(outputs).lower()
+    assert "password" not in text and "client_secret" not in text

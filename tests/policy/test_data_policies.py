@@ -1,0 +1,115 @@
+"""Policy documents of aws_data, aws_backup and the OpenSearch log module, checked as documents
+(moto never evaluates IAM conditions): sound documents pass, broken ones are rejected."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from ansible_collections.mosaic.platform.plugins.module_utils.data_policies import (
+    check_policy,
+    logs_delivery_policy,
+    opensearch_access_policy,
+    s3_bucket_access_policy,
+    service_role_trust,
+)
+from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError
+
+ACCOUNT = "333333333333"
+DOMAIN = f"arn:aws:es:eu-west-1:{ACCOUNT}:domain/legacyplatform-prod-search"
+OPS = f"arn:aws:iam::{ACCOUNT}:role/legacyplatform-prod-ops"
+BUCKET = f"legacyplatform-prod-search-snapshots-{ACCOUNT}"
+
+
+@pytest.mark.parametrize("service", ["es.amazonaws.com", "backup.amazonaws.com"])
+def test_service_trust_is_bound_to_the_account(service):
+    (statement,) = service_role_trust(service, ACCOUNT)["Statement"]
+    assert statement["Principal"] == {"Service": service}
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+
+
+@pytest.mark.parametrize(
+    ("service", "account", "message"), [("es", ACCOUNT, "service principal"), ("*", ACCOUNT, "service principal"), ("es.amazonaws.com", "42", "12-digit")]
+)
+def test_service_trust_rejects_bad_input(service, account, message):
+    with pytest.raises(PolicyError, match=message):
+        service_role_trust(service, account)
+
+
+def test_bucket_policy_names_one_bucket_and_no_wildcard_action():
+    doc = s3_bucket_access_policy(BUCKET)
+    listing, objects = doc["Statement"]
+    assert listing["Resource"] == f"arn:aws:s3:::{BUCKET}"
+    assert objects["Resource"] == f"arn:aws:s3:::{BUCKET}/*"
+    assert "s3:PutObject" in objects["Action"] and not any(a.endswith("*") for a in objects["Action"] + listing["Action"])
+
+
+def test_bucket_policy_with_prefix_limits_listing_and_objects():
+    listing, objects = s3_bucket_access_policy(BUCKET, access="read", prefix="neo4j/")["Statement"]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["neo4j/*", "neo4j"]}}
+    assert objects["Resource"].endswith("/neo4j/*")
+    assert "s3:PutObject" not in objects["Action"]
+
+
+@pytest.mark.parametrize(("bucket", "access"), [("Bad_Bucket", "write"), (BUCKET, "admin")])
+def test_bucket_policy_rejects_bad_input(bucket, access):
+    with pytest.raises(PolicyError):
+        s3_bucket_access_policy(bucket, access=access)
+
+
+def test_domain_policy_admits_only_named_roles_on_the_domain():
+    (statement,) = opensearch_access_policy(DOMAIN, [OPS, OPS])["Statement"]
+    assert statement["Principal"] == {"AWS": [OPS]}
+    assert statement["Resource"] == f"{DOMAIN}/*"
+    assert "es:*" not in statement["Action"]
+
+
+@pytest.mark.parametrize(("arn", "principals"), [(DOMAIN, []), ("arn:aws:es:eu-west-1:1:domain/x", [OPS]), ("*", [OPS])])
+def test_domain_policy_rejects_bad_input(arn, principals):
+    with pytest.raises(PolicyError):
+        opensearch_access_policy(arn, principals)
+
+
+def test_domain_policy_rejects_a_public_principal():
+    with pytest.raises(PolicyError, match="Principal"):
+        opensearch_access_policy(DOMAIN, ["*"])
+
+
+def test_logs_policy_lets_the_service_write_named_groups_for_the_account():
+    (statement,) = logs_delivery_policy([f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/opensearch/x/audit"], ACCOUNT)["Statement"]
+    assert statement["Resource"] == [f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/opensearch/x/audit:*"]
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT
+
+
+def test_logs_policy_rejects_non_log_group_arns():
+    with pytest.raises(PolicyError, match="log group ARNs"):
+        logs_delivery_policy(["arn:aws:s3:::bucket"], ACCOUNT)
+
+
+def _broken(doc, mutate):
+    doc = copy.deepcopy(doc)
+    mutate(doc["Statement"][0])
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("doc", "mutate", "message"),
+    [
+        (service_role_trust("es.amazonaws.com", ACCOUNT), lambda s: s.pop("Condition"), "aws:SourceAccount"),
+        (service_role_trust("es.amazonaws.com", ACCOUNT), lambda s: s.update(Principal="*"), "Principal"),
+        (s3_bucket_access_policy(BUCKET), lambda s: s.update(Action="s3:*"), "wildcard action"),
+        (s3_bucket_access_policy(BUCKET), lambda s: s.update(Resource="*"), "Resource"),
+        (opensearch_access_policy(DOMAIN, [OPS]), lambda s: s.update(Action=["es:*"]), "wildcard action"),
+        (opensearch_access_policy(DOMAIN, [OPS]), lambda s: s.update(Principal={"AWS": "*"}), "Principal"),
+        (opensearch_access_policy(DOMAIN, [OPS]), lambda s: s.update(NotAction=["es:ESHttpGet"]), "NotAction"),
+    ],
+)
+def test_check_rejects_broken_documents(doc, mutate, message):
+    with pytest.raises(PolicyError, match=message):
+        check_policy(_broken(doc, mutate))
+
+
+def test_check_rejects_an_empty_document():
+    with pytest.raises(PolicyError, match="no statements"):
+        check_policy('{"Version": "2012-10-17", "Statement": []}')

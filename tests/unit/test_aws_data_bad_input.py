@@ -1,0 +1,91 @@
+"""Bad input to aws_network, aws_data, aws_auth and aws_backup fails before any API call, naming the
+variable (argument specs for types, choices and unknown keys; the first assert for the rest)."""
+
+from __future__ import annotations
+
+import pytest
+from test_bad_input import run_role
+
+PLATFORM = {
+    "platform_prefix": "p-test",
+    "platform_slug": "p",
+    "platform_env": "test",
+    "platform_aws_region": "eu-west-1",
+    "platform_aws_account_id": "123456789012",
+    "platform_cluster_name": "p-test-main",
+    "platform_local_stack": True,
+    "platform_tags": {"Project": "P", "Env": "test", "Owner": "o"},
+    "aws_kms_outputs": {"data": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/d"}, "secrets": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/s"}},
+    "aws_network_outputs": {"private_subnet_ids": ["subnet-a", "subnet-b", "subnet-c"], "security_group_ids": {"postgres": "sg-1", "opensearch": "sg-2"}},
+}
+
+FIRST_API_TASK = {
+    "aws_network": "Manage the VPC",
+    "aws_data": "Manage Postgres, tasks",
+    "aws_auth": "Manage the user pool",
+    "aws_backup": "Create the missing backup vaults",
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "extra", "needle"),
+    [
+        ("aws_network", {"aws_network_nat_mode": "several"}, "aws_network_nat_mode"),
+        ("aws_network", {"aws_network_data_security_groups": [{"name": "pg", "prot": 5432}]}, "prot"),
+        ("aws_network", {"aws_network_azs": ["eu-west-1a"]}, "aws_network_azs three distinct zones"),
+        ("aws_network", {"aws_network_vpc_cidr": "10.0.0.0/8"}, "aws_network_vpc_cidr must be"),
+        ("aws_data", {"aws_data_postgres": "big"}, "aws_data_postgres"),
+        ("aws_data", {"aws_data_postgres_storage_type": "magnetic"}, "aws_data_postgres_storage_type"),
+        ("aws_data", {"aws_data_opensearch": {"domain_name": "x"}}, "aws_data_opensearch"),
+        ("aws_auth", {"aws_auth_mfa": "MAYBE"}, "aws_auth_mfa"),
+        ("aws_auth", {"aws_auth_clients": [{"name": "grafana", "callback_urls": ["http://grafana/cb"]}]}, "https callback_urls"),
+        ("aws_auth", {"aws_auth_password_min_length": 8}, "aws_auth_password_min_length must be 14..99"),
+        ("aws_backup", {"aws_backup_tiers": [{"name": "critical", "schedule": "daily", "retention_days": 35}]}, "schedule cron"),
+        ("aws_backup", {"aws_backup_vault_lock": {"enabled": "sometimes"}}, "enabled"),
+    ],
+)
+def test_rejects_bad_input_before_any_api_call(tmp_path, role, extra, needle):
+    result = run_role(tmp_path, role, {**PLATFORM, **extra})
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert needle in out, out[-3000:]
+    assert FIRST_API_TASK[role] not in out, "the role reached an API call"
+
+
+def _retention(days):
+    base = {
+        "identifier": "p-test-postgres",
+        "engine_version": "16.4",
+        "parameter_family": "postgres16",
+        "instance_class": "db.t4g.medium",
+        "allocated_storage": 20,
+        "max_allocated_storage": 100,
+        "multi_az": False,
+        "master_username": "admin_user",
+        "preferred_backup_window": "02:00-03:00",
+        "preferred_maintenance_window": "sun:03:30-sun:04:30",
+    }
+    return dict(base, backup_retention_days=days)
+
+
+@pytest.mark.parametrize("days", [0, 3, 36])
+def test_aws_data_validates_backup_retention_before_any_api_call(tmp_path, days):
+    result = run_role(tmp_path, "aws_data", {**PLATFORM, "aws_data_postgres": _retention(days)})
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "aws_data_postgres.backup_retention_days must be 7..35" in out
+    assert "Manage the snapshot and backup buckets" not in out and "Manage the OpenSearch" not in out
+
+
+def test_prod_requires_multi_az_mfa_and_vault_lock(tmp_path):
+    prod = {**PLATFORM, "platform_env": "prod"}
+    for role, needle in [
+        ("aws_data", "aws_data_postgres.multi_az true in prod"),
+        ("aws_auth", "in prod aws_auth_mfa must be ON"),
+        ("aws_backup", "aws_backup_vault_lock.enabled"),
+    ]:
+        result = run_role(tmp_path, role, prod)
+        out = result.stdout + result.stderr
+        assert result.returncode != 0, role
+        assert needle in out, (role, out[-2000:])
+        assert FIRST_API_TASK[role] not in out
