@@ -105,7 +105,8 @@ up() {
   kubeconfig "$STACK/kubeconfig" admin
   kubeconfig "$STACK/kcm.kubeconfig" kcm
 
-  if start moto "$VENV_BIN/moto_server" -H "$HOST" -p "$MOTO_PORT"; then
+  # AWS managed IAM policies (AWSBackupServiceRolePolicyForBackup, ...) exist in moto only when loaded.
+  if MOTO_IAM_LOAD_MANAGED_POLICIES=true start moto "$VENV_BIN/moto_server" -H "$HOST" -p "$MOTO_PORT"; then
     wait_for moto 60 curl -sf "http://$HOST:$MOTO_PORT/moto-api/data.json"
   fi
   if start etcd "$TOOLS_BIN/etcd" --name mosaic-local --data-dir "$STACK/etcd" \
