@@ -104,7 +104,7 @@ def main():
     credentials = module.client("opensearch")._request_signer._credentials  # pylint: disable=protected-access
     try:
         current = _call(module, credentials, "GET", url, b"", {"Host": headers["Host"]}).get(params["repository"])
-    except Exception as exc:  # noqa: BLE001 a 404 means no repository yet
+    except Exception as exc:  # broad on purpose: an HTTP not-found means no repository yet
         if getattr(exc, "code", None) != 404:
             module.fail_json(msg=f"GET {url} failed: {exc}")
         current = None
