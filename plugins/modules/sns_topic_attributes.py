@@ -48,8 +48,6 @@ changed_attributes:
   sample: [KmsMasterKeyId]
 """
 
-import json
-
 try:  # noqa: SIM105 the amazon.aws idiom: AnsibleAWSModule reports a missing botocore
     import botocore
 except ImportError:
@@ -58,22 +56,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-
-def _normalize(value):
-    if isinstance(value, (dict, list)):
-        return value
-    text = "" if value is None else str(value)
-    if text[:1] in ("{", "["):
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    return text
-
-
-def _wire(value):
-    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
+from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import normalize_attribute, wire_attribute
 
 
 def ensure_attributes(client, topic_arn, attributes, check_mode):
@@ -84,7 +67,7 @@ def ensure_attributes(client, topic_arn, attributes, check_mode):
         if check_mode:
             return True, sorted(attributes), {}, attributes
         raise ValueError(f"topic {topic_arn} does not exist") from None
-    to_set = {k: _wire(v) for k, v in attributes.items() if _normalize(current.get(k, "")) != _normalize(v)}
+    to_set = {k: wire_attribute(v) for k, v in attributes.items() if normalize_attribute(current.get(k, "")) != normalize_attribute(v)}
     if not check_mode:
         for key, value in sorted(to_set.items()):
             client.set_topic_attributes(TopicArn=topic_arn, AttributeName=key, AttributeValue=value, aws_retry=True)

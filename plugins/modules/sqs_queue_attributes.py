@@ -60,8 +60,6 @@ changed_attributes:
   sample: [RedriveAllowPolicy]
 """
 
-import json
-
 try:  # noqa: SIM105 the amazon.aws idiom: AnsibleAWSModule reports a missing botocore
     import botocore
 except ImportError:
@@ -70,27 +68,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-
-def _normalize(value):
-    """Strings that hold JSON compare as documents; everything else as its string form."""
-    if isinstance(value, (dict, list)):
-        return value
-    text = "" if value is None else str(value)
-    if text[:1] in ("{", "["):
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    return text.lower() if text.lower() in ("true", "false") else text
-
-
-def _wire(value):
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
+from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import normalize_attribute, wire_attribute
 
 
 def queue_url_of(client, name):
@@ -110,7 +88,7 @@ def ensure_attributes(client, name, attributes, check_mode):
             return True, None, sorted(attributes), {}, attributes
         raise ValueError(f"queue {name} does not exist")
     current = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"], aws_retry=True).get("Attributes", {})
-    to_set = {k: _wire(v) for k, v in attributes.items() if _normalize(current.get(k, "")) != _normalize(v)}
+    to_set = {k: wire_attribute(v) for k, v in attributes.items() if normalize_attribute(current.get(k, "")) != normalize_attribute(v)}
     if to_set and not check_mode:
         client.set_queue_attributes(QueueUrl=url, Attributes=to_set, aws_retry=True)
     before = {k: current.get(k, "") for k in to_set}
