@@ -19,7 +19,7 @@ fi
 # ansible-test bootstraps pip into each test's virtualenv with a get-pip script it downloads
 # from a host outside the package registries. Its documented escape hatch is a cached script:
 # ours bootstraps the pip bundled with Python (ensurepip), then installs what was asked from PyPI.
-PIP_PIN=$(sed -n "s/^ *pip='\([0-9.]*\)',$/\1/p" "$SANITY_VENV"/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -1)
+PIP_PIN=$(sed -n "s/^ *pip='\([0-9.]*\)',$/\1/p" "$SANITY_VENV"/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | sed -n 1p)
 GET_PIP=$HOME/.ansible/test/cache/get_pip_${PIP_PIN//./_}.py
 if [ -n "$PIP_PIN" ] && [ ! -f "$GET_PIP" ]; then
   mkdir -p "$(dirname "$GET_PIP")"

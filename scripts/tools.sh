@@ -109,7 +109,8 @@ done
 echo "tools: ready in $(( $(date +%s) - start ))s under $BIN" >&2
 "$BIN/kube-apiserver" --version
 "$BIN/kube-controller-manager" --version
-"$BIN/kubectl" version --client | head -1
-"$BIN/etcd" --version | head -1
+# sed reads to the end (head would close the pipe early: SIGPIPE fails the pipefail run).
+"$BIN/kubectl" version --client | sed -n 1p
+"$BIN/etcd" --version | sed -n 1p
 "$BIN/helm" version --short
 "$BIN/helmfile" --version
