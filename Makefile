@@ -16,9 +16,11 @@ COLLECTION_LINK := $(ROOT)/.collections/ansible_collections/mosaic/platform
 export PATH := $(TOOLS_DIR)/bin:$(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
 export TOOLS_DIR STACK_DIR VENV
-# Local stack only: moto's dummy credentials and endpoint, the local kubeconfig.
-LOCAL_ENV = AWS_ENDPOINT_URL=http://127.0.0.1:$${MOSAIC_MOTO_PORT:-5005} AWS_ACCESS_KEY_ID=testing \
-            AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 AWS_PROFILE= \
+# Local stack only: moto's dummy credentials and endpoint, the local kubeconfig. The profile is
+# unset, not emptied: botocore looks up an empty AWS_PROFILE as a profile named "".
+LOCAL_ENV = env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
+            AWS_ENDPOINT_URL=http://127.0.0.1:$${MOSAIC_MOTO_PORT:-5005} AWS_ACCESS_KEY_ID=testing \
+            AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 \
             KUBECONFIG=$(STACK_DIR)/kubeconfig
 
 .PHONY: help dev venv collection tools up down status converge lint sanity unit integration test bench clean
