@@ -163,6 +163,35 @@ def _observability(template: str):
     return build
 
 
+def _neo4j_backup(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
+    # Only its own prefix of the graph-backup bucket (aws_data publishes the bucket and the schedule).
+    bucket, _ = n.bucket_arns(params.get("bucket_purpose", "graph-backups"))
+    prefix = str(params.get("prefix", "neo4j")).strip("/")
+    if not re.match(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", prefix):
+        raise PermissionPolicyError(f"neo4j-backup: vars.prefix must be a literal key prefix, got {prefix!r}")
+    return [
+        _statement("LocateBucket", ["s3:GetBucketLocation"], bucket),
+        _statement("ListOwnPrefix", ["s3:ListBucket"], bucket, {"StringLike": {"s3:prefix": [prefix, f"{prefix}/*"]}}),
+        _statement(
+            "BackupObjects",
+            ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            f"{bucket}/{prefix}/*",
+        ),
+    ] + _storage_key("neo4j-backup", kms_keys, allow_missing)
+
+
+def _bedrock_invoke(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
+    # LiteLLM calling Bedrock: invoke models and the account's inference profiles in the region, nothing else.
+    partition, region = n.partition, n.region
+    return [
+        _statement(
+            "InvokeModels",
+            ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            [f"arn:{partition}:bedrock:{region}::foundation-model/*", f"arn:{partition}:bedrock:{region}:{n.account}:inference-profile/*"],
+        )
+    ]
+
+
 EC2_SNAPSHOT_READ = ["ec2:DescribeVolumes", "ec2:DescribeSnapshots", "ec2:DescribeInstances", "ec2:DescribeAvailabilityZones", "ec2:DescribeTags"]
 
 
@@ -356,6 +385,8 @@ IRSA_TEMPLATES = {
     "thanos": _observability("thanos"),
     "ebs-csi": _ebs_csi,
     "queue-consumer": _queue_consumer,
+    "neo4j-backup": _neo4j_backup,
+    "bedrock-invoke": _bedrock_invoke,
 }
 
 

@@ -169,3 +169,27 @@ def test_human_policy_level_is_checked():
 
 def test_output_is_deterministic():
     assert build("queue-consumer") == irsa_policy("queue-consumer", NAMING, params={"queues": ["events", "jobs", "jobs"]}, kms_keys=KEYS)
+
+
+def test_neo4j_backup_is_confined_to_its_prefix_of_the_graph_backup_bucket():
+    doc = statements(build("neo4j-backup"))
+    bucket = f"arn:aws:s3:::acme-dev-graph-backups-{ACCOUNT}"
+    assert doc["ListOwnPrefix"]["Resource"] == bucket
+    assert doc["ListOwnPrefix"]["Condition"] == {"StringLike": {"s3:prefix": ["neo4j", "neo4j/*"]}}
+    assert doc["BackupObjects"]["Resource"] == f"{bucket}/neo4j/*"
+    assert "s3:PutBucketPolicy" not in actions({"Statement": list(doc.values())})
+    assert doc["UseTheStorageKey"]["Resource"] == [KEYS["storage"]]
+
+
+def test_neo4j_backup_refuses_a_wildcard_prefix():
+    with pytest.raises(PermissionPolicyError, match="vars.prefix"):
+        irsa_policy("neo4j-backup", NAMING, params={"prefix": "*"}, kms_keys=KEYS)
+
+
+def test_bedrock_invoke_only_invokes_models_of_its_region():
+    doc = statements(build("bedrock-invoke"))
+    assert doc["InvokeModels"]["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    assert doc["InvokeModels"]["Resource"] == [
+        "arn:aws:bedrock:eu-west-1::foundation-model/*",
+        f"arn:aws:bedrock:eu-west-1:{ACCOUNT}:inference-profile/*",
+    ]
