@@ -121,7 +121,7 @@ def test_service_account_carries_its_role_arn(core, entry):
     ("name", "seeded", "label"),
     [
         ("platform-gitops-repo", "argocd/github-app", ("argocd.argoproj.io/secret-type", "repository")),
-        ("argocd-sso", "argocd/sso-client", ("app.kubernetes.io/part-of", "argocd")),
+        ("argocd-sso", "oidc/argocd", ("app.kubernetes.io/part-of", "argocd")),
     ],
 )
 def test_bootstrap_secret_holds_the_secrets_manager_values(core, name, seeded, label):
