@@ -13,7 +13,7 @@ except ImportError:  # AnsibleAWSModule reports the missing library
     botocore = None
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = ("ClientError", "BotoCoreError")
 
@@ -34,13 +34,15 @@ def sync_tags(module, client, arn, current, wanted, purge):
     """Tag or untag the resource; True when something changed (or would in check mode)."""
     if wanted is None:
         return False
-    to_add, to_remove = compare_aws_tags(current or {}, wanted, purge)
-    if not module.check_mode:
-        if to_remove:
-            client.untag_resource(resourceArn=arn, tagKeys=to_remove)
-        if to_add:
-            client.tag_resource(resourceArn=arn, tags=to_add)
-    return bool(to_add or to_remove)
+    changed, _after = reconcile_tags(
+        current,
+        wanted,
+        purge,
+        module.check_mode,
+        tag=lambda tags: client.tag_resource(resourceArn=arn, tags=tags),
+        untag=lambda keys: client.untag_resource(resourceArn=arn, tagKeys=keys),
+    )
+    return changed
 
 
 def wait_for_update(module, client, cluster_name, response, addon_name=None, timeout=1800, delay=15):

@@ -117,8 +117,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 # Certificates in these states can never become usable again: a new request replaces them.
 DEAD_STATES = ("FAILED", "EXPIRED", "REVOKED", "VALIDATION_TIMED_OUT")
@@ -188,17 +188,16 @@ def ensure_tags(module, client, arn):
     if module.params["tags"] is None:
         return {}
     current = boto3_tag_list_to_ansible_dict(client.list_tags_for_certificate(aws_retry=True, CertificateArn=arn).get("Tags", []))
-    to_set, to_unset = compare_aws_tags(current, module.params["tags"], module.params["purge_tags"])
-    if not (to_set or to_unset):
-        return {}
-    if not module.check_mode:
-        if to_unset:
-            client.remove_tags_from_certificate(aws_retry=True, CertificateArn=arn, Tags=[{"Key": k, "Value": current[k]} for k in to_unset])
-        if to_set:
-            client.add_tags_to_certificate(aws_retry=True, CertificateArn=arn, Tags=ansible_dict_to_boto3_tag_list(to_set))
-    after = {k: v for k, v in current.items() if k not in to_unset}
-    after.update(to_set)
-    return {"before": {"tags": current}, "after": {"tags": after}}
+    changed, after = reconcile_tags(
+        current,
+        module.params["tags"],
+        module.params["purge_tags"],
+        module.check_mode,
+        tag=lambda tags: client.add_tags_to_certificate(aws_retry=True, CertificateArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags)),
+        # ACM removes a tag by key and value.
+        untag=lambda keys: client.remove_tags_from_certificate(aws_retry=True, CertificateArn=arn, Tags=[{"Key": k, "Value": current[k]} for k in keys]),
+    )
+    return {"before": {"tags": current}, "after": {"tags": after}} if changed else {}
 
 
 def result_for(cert, names):

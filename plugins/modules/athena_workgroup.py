@@ -98,8 +98,9 @@ with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing bot
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.mosaic.platform.plugins.module_utils.athena_common import DDL_MARKER_PREFIX, get_workgroup, workgroup_arn, workgroup_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 
 def wanted_settings(params):
@@ -166,19 +167,17 @@ def ensure_tags(module, client, arn):
     if module.params["tags"] is None:
         return {}
     current = workgroup_tags(client, arn)
-    to_set, to_unset = compare_aws_tags(current, module.params["tags"], module.params["purge_tags"])
-    # The DDL markers of athena_query are not ours to purge: deleting them would rerun every table's DDL.
-    to_unset = [key for key in to_unset if not key.startswith(DDL_MARKER_PREFIX)]
-    if not (to_set or to_unset):
-        return {}
-    if not module.check_mode:
-        if to_unset:
-            client.untag_resource(aws_retry=True, ResourceARN=arn, TagKeys=list(to_unset))
-        if to_set:
-            client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=ansible_dict_to_boto3_tag_list(to_set))
-    after = {k: v for k, v in current.items() if k not in to_unset}
-    after.update(to_set)
-    return {"tags": (current, after)}
+    changed, after = reconcile_tags(
+        current,
+        module.params["tags"],
+        module.params["purge_tags"],
+        module.check_mode,
+        tag=lambda tags: client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=ansible_dict_to_boto3_tag_list(tags)),
+        untag=lambda keys: client.untag_resource(aws_retry=True, ResourceARN=arn, TagKeys=keys),
+        # The DDL markers of athena_query are not ours to purge: deleting them would rerun every table's DDL.
+        keep=lambda key: key.startswith(DDL_MARKER_PREFIX),
+    )
+    return {"tags": (current, after)} if changed else {}
 
 
 def main():

@@ -58,7 +58,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 
 def ensure_tags(client, arn, tags, purge_tags, check_mode):
@@ -70,15 +70,15 @@ def ensure_tags(client, arn, tags, purge_tags, check_mode):
         if check_mode:
             return True, {}, wanted
         raise ValueError(f"resource {arn} does not exist") from None
-    to_set, to_remove = compare_aws_tags(current, wanted, purge_tags=purge_tags)
-    if not check_mode:
-        if to_remove:
-            client.untag_resource(ResourceARN=arn, TagKeys=to_remove, aws_retry=True)
-        if to_set:
-            client.tag_resource(ResourceARN=arn, Tags=[{"Key": k, "Value": v} for k, v in sorted(to_set.items())], aws_retry=True)
-    after = {k: v for k, v in current.items() if k not in to_remove}
-    after.update(to_set)
-    return bool(to_set or to_remove), current, after
+    changed, after = reconcile_tags(
+        current,
+        wanted,
+        purge_tags,
+        check_mode,
+        tag=lambda tags: client.tag_resource(ResourceARN=arn, Tags=[{"Key": k, "Value": v} for k, v in sorted(tags.items())], aws_retry=True),
+        untag=lambda keys: client.untag_resource(ResourceARN=arn, TagKeys=keys, aws_retry=True),
+    )
+    return changed, current, after
 
 
 def main():
