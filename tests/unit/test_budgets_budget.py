@@ -1,7 +1,8 @@
-"""budgets_budget: create, notifications and delete against moto; UpdateBudget and subscriber changes through Stubbers.
+"""budgets_budget: create, notifications and delete against moto; UpdateBudget, subscriber and tag changes through Stubbers.
 
-moto answers 500 to UpdateBudget and DescribeSubscribersForNotification (BRIEF.md section 4): a changed limit or
-filter and a changed subscriber list are request shapes here, verified against real AWS only.
+moto answers 500 to UpdateBudget, DescribeSubscribersForNotification and the Budgets tagging calls (BRIEF.md
+section 4): a changed limit or filter, a changed subscriber list and changed tags are request shapes here,
+verified against real AWS only.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ ARGS = {
 def budgets(moto_session, monkeypatch):
     # In-process moto raises NotImplementedError for DescribeSubscribersForNotification; moto_server (the local
     # stack) answers a bare HTTP 500. Reproduce the server's answer, the one the module meets in molecule.
-    monkeypatch.setattr(BudgetsResponse, "describe_subscribers_for_notification", lambda self: ("Internal Server Error", {"status": 500}), raising=False)
+    for action in ("describe_subscribers_for_notification", "list_tags_for_resource"):
+        monkeypatch.setattr(BudgetsResponse, action, lambda self: ("Internal Server Error", {"status": 500}), raising=False)
     return moto_session.client("budgets")
 
 
@@ -60,6 +62,7 @@ def test_create_check_real_twice(capsys, budgets):
     second = run_module(module.main, capsys, ARGS)
     assert not second["changed"]
     assert "cannot read the subscribers" in str(second.get("warnings")), sorted(second)
+    assert "cannot read the tags" in str(second.get("warnings"))
     assert not run_module(module.main, capsys, ARGS, check=True)["changed"]
 
 
@@ -103,10 +106,15 @@ def _note(kind, threshold):
 SUB_LIST = [{"SubscriptionType": "EMAIL", "Address": "finops@example.com"}, {"SubscriptionType": "SNS", "Address": TOPIC}]
 
 
-def _stub_notifications(stub, subscribers=SUB_LIST):
+BUDGET_ARN = f"arn:aws:budgets::{ACCOUNT}:budget/p-edge"
+
+
+def _stub_notifications(stub, subscribers=SUB_LIST, tags=None):
     stub.add_response("describe_notifications_for_budget", {"Notifications": [_note("FORECASTED", 100), _note("ACTUAL", 80)]}, None)
     for _ in range(2):
         stub.add_response("describe_subscribers_for_notification", {"Subscribers": subscribers}, None)
+    stored = {"Component": "cost"} if tags is None else tags
+    stub.add_response("list_tags_for_resource", {"ResourceTags": [{"Key": k, "Value": v} for k, v in stored.items()]}, {"ResourceARN": BUDGET_ARN})
 
 
 def test_update_limit_request_shape_then_no_change(capsys, stubbed):
@@ -133,7 +141,33 @@ def test_subscriber_change_request_shape(capsys, stubbed):
         common = {"AccountId": ACCOUNT, "BudgetName": "p-edge", "Notification": _note(kind, threshold)}
         stub.add_response("create_subscriber", {}, {**common, "Subscriber": {"SubscriptionType": "EMAIL", "Address": "finops@example.com"}})
         stub.add_response("delete_subscriber", {}, {**common, "Subscriber": {"SubscriptionType": "EMAIL", "Address": "old@example.com"}})
+    stub.add_response("list_tags_for_resource", {"ResourceTags": [{"Key": "Component", "Value": "cost"}]}, {"ResourceARN": BUDGET_ARN})
     assert run_module(module.main, capsys, ARGS)["changed"]
+
+
+def test_tag_change_request_shape_then_no_change(capsys, stubbed):
+    stub = stubbed("budgets")
+    stub.add_response("describe_budget", _stored("50.0"), None)
+    _stub_notifications(stub, tags={"Component": "edge", "Stale": "yes"})
+    stub.add_response("untag_resource", {}, {"ResourceARN": BUDGET_ARN, "ResourceTagKeys": ["Stale"]})
+    stub.add_response("tag_resource", {}, {"ResourceARN": BUDGET_ARN, "ResourceTags": [{"Key": "Component", "Value": "cost"}]})
+    result = run_module(module.main, capsys, ARGS)
+    assert result["changed"]
+    assert result["diff"]["before"]["tags"] == {"Component": "edge", "Stale": "yes"}
+    assert result["diff"]["after"]["tags"] == {"Component": "cost"}
+
+    stub.add_response("describe_budget", _stored("50.0"), None)
+    _stub_notifications(stub)
+    assert not run_module(module.main, capsys, ARGS)["changed"]
+
+
+def test_tag_change_in_check_mode_calls_no_tagging(capsys, stubbed):
+    stub = stubbed("budgets")
+    stub.add_response("describe_budget", _stored("50.0"), None)
+    _stub_notifications(stub, tags={})
+    # No tag_resource response is queued: a call would fail the Stubber.
+    assert run_module(module.main, capsys, ARGS, check=True)["changed"]
+    stub.assert_no_pending_responses()
 
 
 def test_delete_check_real_twice(capsys, budgets):
