@@ -165,7 +165,7 @@ def _observability(template: str):
 
 def _neo4j_backup(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
     # Only its own prefix of the graph-backup bucket (aws_data publishes the bucket and the schedule).
-    bucket, _ = n.bucket_arns(params.get("bucket_purpose", "graph-backups"))
+    bucket = n.bucket_arns(params.get("bucket_purpose", "graph-backups"))[0]
     prefix = str(params.get("prefix", "neo4j")).strip("/")
     if not re.match(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", prefix):
         raise PermissionPolicyError(f"neo4j-backup: vars.prefix must be a literal key prefix, got {prefix!r}")

@@ -237,7 +237,7 @@ def budget_arn(client, account, name):
 
 
 def reconcile_budget_tags(module, client, account, name):
-    """Return the tag change as (before, after), or None when nothing changes."""
+    """Return the tag change as {before, after}, or None when nothing changes."""
     if module.params["tags"] is None:
         return None
     arn = budget_arn(client, account, name)
@@ -255,7 +255,7 @@ def reconcile_budget_tags(module, client, account, name):
         tag=lambda tags: client.tag_resource(aws_retry=True, ResourceARN=arn, ResourceTags=ansible_dict_to_boto3_tag_list(tags)),
         untag=lambda keys: client.untag_resource(aws_retry=True, ResourceARN=arn, ResourceTagKeys=keys),
     )
-    return (current, after) if changed else None
+    return {"before": current, "after": after} if changed else None
 
 
 def get_budget(client, account, name):
@@ -333,7 +333,7 @@ def main():
         if changes:
             diff["after"]["notification_changes"] = changes
         if tags:
-            diff["before"]["tags"], diff["after"]["tags"] = tags
+            diff["before"]["tags"], diff["after"]["tags"] = tags["before"], tags["after"]
         module.exit_json(changed=changed or bool(changes) or bool(tags), budget=after, notifications=notifications, diff=diff)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the budget {name}")
