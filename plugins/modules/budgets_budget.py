@@ -232,7 +232,7 @@ def reconcile_notifications(module, client, account, name):
 
 
 def budget_arn(client, account, name):
-    partition = "aws-cn" if client.meta.region_name.startswith("cn-") else "aws"
+    partition = "aws-cn" if (client.meta.region_name or "").startswith("cn-") else "aws"
     return f"arn:{partition}:budgets::{account}:budget/{name}"
 
 
