@@ -181,14 +181,20 @@ def _neo4j_backup(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) 
 
 
 def _bedrock_invoke(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
-    # LiteLLM calling Bedrock: invoke models and the account's inference profiles in the region, nothing else.
+    # LiteLLM calling Bedrock: invoke models, nothing else. A cross-region inference profile routes to the
+    # model in other regions, so a model is allowed in any region only when called through the account's
+    # profiles; directly, only in the platform's region.
     partition, region = n.partition, n.region
+    profiles = f"arn:{partition}:bedrock:{region}:{n.account}:inference-profile/*"
+    actions = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
     return [
+        _statement("InvokeModelsInRegion", actions, [f"arn:{partition}:bedrock:{region}::foundation-model/*", profiles]),
         _statement(
-            "InvokeModels",
-            ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-            [f"arn:{partition}:bedrock:{region}::foundation-model/*", f"arn:{partition}:bedrock:{region}:{n.account}:inference-profile/*"],
-        )
+            "InvokeModelsThroughProfiles",
+            actions,
+            f"arn:{partition}:bedrock:*::foundation-model/*",
+            {"StringLike": {"bedrock:InferenceProfileArn": profiles}},
+        ),
     ]
 
 

@@ -186,10 +186,13 @@ def test_neo4j_backup_refuses_a_wildcard_prefix():
         irsa_policy("neo4j-backup", NAMING, params={"prefix": "*"}, kms_keys=KEYS)
 
 
-def test_bedrock_invoke_only_invokes_models_of_its_region():
+def test_bedrock_invoke_only_invokes_models_in_region_or_through_own_profiles():
     doc = statements(build("bedrock-invoke"))
-    assert doc["InvokeModels"]["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-    assert doc["InvokeModels"]["Resource"] == [
-        "arn:aws:bedrock:eu-west-1::foundation-model/*",
-        f"arn:aws:bedrock:eu-west-1:{ACCOUNT}:inference-profile/*",
-    ]
+    profiles = f"arn:aws:bedrock:eu-west-1:{ACCOUNT}:inference-profile/*"
+    for sid in ("InvokeModelsInRegion", "InvokeModelsThroughProfiles"):
+        assert doc[sid]["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    assert doc["InvokeModelsInRegion"]["Resource"] == ["arn:aws:bedrock:eu-west-1::foundation-model/*", profiles]
+    assert "Condition" not in doc["InvokeModelsInRegion"]
+    # Models in other regions only through the account's inference profiles (cross-region inference).
+    assert doc["InvokeModelsThroughProfiles"]["Resource"] == "arn:aws:bedrock:*::foundation-model/*"
+    assert doc["InvokeModelsThroughProfiles"]["Condition"] == {"StringLike": {"bedrock:InferenceProfileArn": profiles}}
