@@ -232,8 +232,7 @@ def reconcile_notifications(module, client, account, name):
 
 
 def budget_arn(client, account, name):
-    partition = "aws-cn" if (client.meta.region_name or "").startswith("cn-") else "aws"
-    return f"arn:{partition}:budgets::{account}:budget/{name}"
+    return f"arn:{client.meta.partition}:budgets::{account}:budget/{name}"
 
 
 def reconcile_budget_tags(module, client, account, name):
