@@ -89,6 +89,17 @@ def comparable(query):
     return {"database": query.get("Database"), "query": (query.get("QueryString") or "").strip(), "description": query.get("Description") or ""}
 
 
+def create_query(client, params, wanted):
+    return client.create_named_query(
+        aws_retry=True,
+        Name=params["name"],
+        WorkGroup=params["workgroup"],
+        Database=wanted["database"],
+        QueryString=wanted["query"],
+        Description=wanted["description"],
+    )["NamedQueryId"]
+
+
 def main():
     argument_spec = {
         "name": {"type": "str", "required": True},
@@ -114,14 +125,7 @@ def main():
         if not found:
             query_id = None
             if not module.check_mode:
-                query_id = client.create_named_query(
-                    aws_retry=True,
-                    Name=params["name"],
-                    WorkGroup=params["workgroup"],
-                    Database=wanted["database"],
-                    QueryString=wanted["query"],
-                    Description=wanted["description"],
-                )["NamedQueryId"]
+                query_id = create_query(client, params, wanted)
             module.exit_json(changed=True, named_query_id=query_id, diff={"before": {}, "after": wanted})
 
         keep, duplicates = found[0], found[1:]
@@ -131,14 +135,7 @@ def main():
             # UpdateNamedQuery cannot move a query to another database; recreate it then.
             if before["database"] != wanted["database"]:
                 client.delete_named_query(aws_retry=True, NamedQueryId=keep["NamedQueryId"])
-                keep["NamedQueryId"] = client.create_named_query(
-                    aws_retry=True,
-                    Name=params["name"],
-                    WorkGroup=params["workgroup"],
-                    Database=wanted["database"],
-                    QueryString=wanted["query"],
-                    Description=wanted["description"],
-                )["NamedQueryId"]
+                keep["NamedQueryId"] = create_query(client, params, wanted)
             elif before != wanted:
                 client.update_named_query(
                     aws_retry=True, NamedQueryId=keep["NamedQueryId"], Name=params["name"], QueryString=wanted["query"], Description=wanted["description"]
