@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
 import pytest
-from test_bad_input import ANSIBLE_PLAYBOOK, ROOT, run_role
+from test_bad_input import run_playbook, run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -102,15 +98,7 @@ def test_irsa_entry_point_requires_the_issuer(tmp_path):
         "    - name: Run the irsa entry point\n      ansible.builtin.include_role:\n"
         "        name: mosaic.platform.aws_identity\n        tasks_from: irsa\n"
     )
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    result = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local", str(play), "-e", json.dumps(PLATFORM)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_playbook(play, PLATFORM)
     out = result.stdout + result.stderr
     assert result.returncode != 0
     assert "aws_identity_cluster_oidc_issuer" in out

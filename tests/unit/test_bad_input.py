@@ -33,6 +33,10 @@ PLAY = """
 def run_role(tmp_path: Path, role: str, extra_vars: dict) -> subprocess.CompletedProcess:
     playbook = tmp_path / "probe.yml"
     playbook.write_text(PLAY.format(role=role))
+    return run_playbook(playbook, extra_vars)
+
+
+def run_playbook(playbook: Path, extra_vars: dict) -> subprocess.CompletedProcess:
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")  # noqa: S106
     return subprocess.run(
         [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra_vars)],

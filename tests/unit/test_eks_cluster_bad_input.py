@@ -4,7 +4,7 @@ AWS call at a closed port: reaching an API call would fail differently)."""
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import run_playbook, run_role
 
 BASE = {
     "platform_cluster_name": "legacyplatform-dev-main",
@@ -81,12 +81,6 @@ ADDONS_PLAY = """
 
 
 def test_addon_without_its_irsa_role_is_rejected_before_any_api_call(tmp_path):
-    import json
-    import os
-    import subprocess
-
-    from test_bad_input import ANSIBLE_PLAYBOOK, ROOT
-
     playbook = tmp_path / "addons.yml"
     playbook.write_text(ADDONS_PLAY)
     extra = {
@@ -94,15 +88,7 @@ def test_addon_without_its_irsa_role_is_rejected_before_any_api_call(tmp_path):
         "eks_cluster_manage_addons": True,
         "eks_cluster_addons": [{"name": "aws-ebs-csi-driver", "version": "v1", "service_account": "kube-system/x"}],
     }
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    result = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_playbook(playbook, extra)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert "eks_cluster_addons: names must be unique, and an add-on with a service_account needs its IRSA role" in out
