@@ -79,7 +79,7 @@ def _secret_refs(documents):
     return refs
 
 
-def test_the_tree_from_the_real_outputs_differs_from_the_stand_in_only_in_values(rendered):
+def test_the_tree_from_the_real_outputs_has_the_committed_files(rendered):
     committed = sorted(p.relative_to(ROOT / "gitops" / "local").as_posix() for p in (ROOT / "gitops" / "local").rglob("*") if p.is_file())
     fresh = sorted(p.relative_to(rendered).as_posix() for p in rendered.rglob("*") if p.is_file())
     assert fresh == committed
