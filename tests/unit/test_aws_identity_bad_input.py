@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_playbook, run_role
+from test_bad_input import run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -31,8 +31,6 @@ def check(result, needle):
         ({"aws_identity_ci_roles": "deploy"}, "aws_identity_ci_roles"),
         ({"aws_identity_ci_roles": [{**CI, "branch": ["main"]}]}, "branch"),
         ({"aws_identity_ci_roles": [{"name": "deploy", "github_repo": "infra", "branches": ["main"]}]}, "github_org"),
-        ({"aws_identity_irsa_roles": [{"namespace": "keda", "service_account": "keda", "template": "admin"}]}, "template"),
-        ({"aws_identity_irsa_roles": [{"namespace": "keda", "template": "keda"}]}, "service_account"),
         ({"aws_identity_human_roles": {"dev": {"name": "platform-dev", "access": "root"}}}, "access"),
         ({"aws_identity_human_roles": {"admin": {"name": "x"}}}, "admin"),
         ({"aws_identity_human_session_duration": "long"}, "aws_identity_human_session_duration"),
@@ -65,41 +63,3 @@ def test_a_ci_role_without_refs_fails(tmp_path):
 )
 def test_assert_rejects_bad_values(tmp_path, extra, needle):
     check(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}), needle)
-
-
-@pytest.mark.parametrize(
-    ("extra", "needle"),
-    [
-        ({"aws_identity_cluster_oidc_issuer": "http://oidc.example.com/id/X"}, "aws_identity_cluster_oidc_issuer must be an https"),
-        (
-            {
-                "aws_identity_cluster_oidc_issuer": "https://oidc.example.com/id/X",
-                "aws_identity_irsa_roles": [{"namespace": "*", "service_account": "sa", "template": "keda"}],
-            },
-            "literal Kubernetes names",
-        ),
-        (
-            {
-                "aws_identity_cluster_oidc_issuer": "https://oidc.example.com/id/X",
-                "aws_identity_irsa_roles": [{"namespace": "ns", "service_account": "x" * 60, "template": "keda"}],
-            },
-            "at most 64 characters",
-        ),
-    ],
-)
-def test_irsa_input_fails_before_any_api_call(tmp_path, extra, needle):
-    check(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}), needle)
-
-
-def test_irsa_entry_point_requires_the_issuer(tmp_path):
-    play = tmp_path / "irsa.yml"
-    play.write_text(
-        "- name: Probe\n  hosts: localhost\n  gather_facts: false\n  tasks:\n"
-        "    - name: Run the irsa entry point\n      ansible.builtin.include_role:\n"
-        "        name: mosaic.platform.aws_identity\n        tasks_from: irsa\n"
-    )
-    result = run_playbook(play, PLATFORM)
-    out = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "aws_identity_cluster_oidc_issuer" in out
-    assert "Manage the cluster's OIDC provider" not in out

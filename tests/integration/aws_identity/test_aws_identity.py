@@ -1,4 +1,5 @@
-"""Verify step of molecule/aws_identity: the identities and secrets as moto stores them.
+"""Verify step of molecule/aws_identity: the identities and secrets as moto stores them (the IRSA roles are the
+cluster phase's: tests/integration/default/test_eks_irsa.py).
 
 moto never evaluates trust conditions, so the documents are read back and checked both
 against explicit expectations and against the same builders and checkers the roles use.
@@ -12,13 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy, irsa_policy
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
 
 ROOT = Path(__file__).resolve().parents[3]
 GROUP_VARS = ROOT / "inventories" / "local" / "group_vars" / "local"
 GITHUB = "token.actions.githubusercontent.com"
-ISSUER_HOST = "oidc.eks.eu-west-1.amazonaws.com/id/LOCAL0000000000000000000000000000"
 
 
 @pytest.fixture(scope="module")
@@ -116,38 +116,6 @@ def test_human_roles_trust_saml_with_aud(iam, platform, slug, keys, key, access)
         assert not actions & {"secretsmanager:GetSecretValue", "s3:GetObject", "sqs:ReceiveMessage", "kms:Decrypt"}
 
 
-def test_cluster_oidc_provider_exists(iam, platform):
-    provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=f"arn:aws:iam::{platform['account']}:oidc-provider/{ISSUER_HOST}")
-    assert provider["ClientIDList"] == ["sts.amazonaws.com"]
-
-
-def test_each_irsa_role_trusts_exactly_its_service_account(iam, platform, identity_vars):
-    for entry in identity_vars["aws_identity_irsa_roles"]:
-        found = role(iam, f"{platform['prefix']}-irsa-{entry.get('name', entry['service_account'])}")
-        doc = found["AssumeRolePolicyDocument"]
-        check_trust_policy(doc)
-        [statement] = doc["Statement"]
-        assert statement["Principal"] == {"Federated": f"arn:aws:iam::{platform['account']}:oidc-provider/{ISSUER_HOST}"}
-        assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
-        assert statement["Condition"] == {
-            "StringEquals": {
-                f"{ISSUER_HOST}:sub": f"system:serviceaccount:{entry['namespace']}:{entry['service_account']}",
-                f"{ISSUER_HOST}:aud": "sts.amazonaws.com",
-            }
-        }
-        assert_platform_tags(tags_of(found["Tags"]), platform, "identity")
-
-
-def test_each_irsa_role_carries_its_template_policy(iam, platform, slug, keys, identity_vars):
-    naming = Naming(platform["prefix"], slug, platform["env"], platform["account"], platform["region"])
-    for entry in identity_vars["aws_identity_irsa_roles"]:
-        name = f"{platform['prefix']}-irsa-{entry.get('name', entry['service_account'])}"
-        assert iam.list_role_policies(RoleName=name)["PolicyNames"] == [f"irsa-{entry['template']}"]
-        assert iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"] == []
-        doc = iam.get_role_policy(RoleName=name, PolicyName=f"irsa-{entry['template']}")["PolicyDocument"]
-        assert doc == irsa_policy(entry["template"], naming, params=entry.get("vars", {}), kms_keys=keys)
-
-
 def test_secrets_exist_encrypted_with_the_secrets_key(aws, platform, slug, keys, secrets_vars):
     sm = aws("secretsmanager")
     for entry in secrets_vars["aws_secrets_secrets"]:
@@ -183,13 +151,12 @@ def test_parameters_are_securestrings_under_the_env_path(aws, platform, slug, ke
 
 def test_outputs_carry_arns_and_never_a_value(platform, slug, secrets_vars, aws):
     workspace = Path(os.environ.get("MOSAIC_WORKSPACE", ROOT))
-    text = (workspace / ".outputs" / platform["env"] / "local-main.yml").read_text()
+    text = (workspace / ".outputs" / platform["env"] / "local-main" / "aws.yml").read_text()
     outputs = yaml.safe_load(text)["outputs"]
     identity, secrets = outputs["identity"], outputs["secrets"]
     assert identity["oidc_provider_arn"].endswith(f":oidc-provider/{GITHUB}")
     assert set(identity["human_roles"]) == {"dev", "ops"}
-    assert "keda/keda-operator" in identity["irsa_roles"]
-    assert all(arn.startswith(f"arn:aws:iam::{platform['account']}:role/") for arn in identity["irsa_roles"].values())
+    assert "irsa_roles" not in identity, "IRSA roles belong to the cluster phase (eks_irsa)"
     assert secrets["secrets"]["litellm/master-key"]["name"] == f"{slug}/{platform['env']}/litellm/master-key"
     assert secrets["secrets"]["litellm/master-key"]["arn"].startswith("arn:aws:secretsmanager:")
     assert secrets["parameters"]["litellm/salt-key"] == f"/{slug}/{platform['env']}/litellm/salt-key"

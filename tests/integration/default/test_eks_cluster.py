@@ -1,4 +1,4 @@
-"""eks_cluster against moto: the cluster with its security settings, the IRSA OIDC provider and
+"""eks_cluster against moto (the default scenario runs it as site.yml does): the cluster with its security settings, the IRSA OIDC provider and
 the kubeconfig. Access entries and add-ons are absent from moto 5.2.5 (their requests are
 covered by tests/unit/test_eks_modules.py)."""
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 
 ROOT = Path(__file__).resolve().parents[3]
 CLUSTER = "legacyplatform-local-main"
@@ -38,11 +39,13 @@ def test_every_control_plane_log_type_is_on(cluster):
     assert enabled == ALL_LOGS
 
 
-def test_public_endpoint_is_restricted(cluster):
+def test_public_endpoint_is_restricted(cluster, platform):
     vpc = cluster["resourcesVpcConfig"]
     assert vpc["endpointPrivateAccess"] is True
     assert vpc["publicAccessCidrs"] == ["203.0.113.0/24"]
-    assert len(vpc["subnetIds"]) == 2
+    # The private subnets aws_network published, read through the outputs contract.
+    outputs = read_outputs(str(platform["outputs_dir"]), "local-main")
+    assert sorted(vpc["subnetIds"]) == sorted(outputs["network"]["private_subnet_ids"])
 
 
 def test_cluster_carries_the_platform_tags(cluster, platform):

@@ -14,15 +14,32 @@ from pathlib import Path
 import pytest
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.k8s_policies import check_network_policies
+from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 from kubernetes import client
 
 ROOT = Path(__file__).resolve().parents[3]
 NAMESPACES = [ns["name"] for ns in yaml.safe_load((ROOT / "roles/k8s_namespaces/defaults/main.yml").read_text())["k8s_namespaces_list"]]
 LOCAL = yaml.safe_load((ROOT / "inventories/local/group_vars/local/k8s_bootstrap.yml").read_text())
-SEEDED = {s["name"].split("/", 2)[2]: s["value"] for s in json.loads((ROOT / "molecule/cluster/secrets.json").read_text())}
+DEFAULTS = yaml.safe_load((ROOT / "roles/k8s_bootstrap/defaults/main.yml").read_text())
 SECRETS = {s["name"]: s for s in LOCAL["k8s_bootstrap_secrets"]}
+WORKSPACE = Path(os.environ.get("MOSAIC_WORKSPACE", ROOT))
 DEV = "platform:dev"
 OPS = "platform:ops"
+
+
+@pytest.fixture(scope="module")
+def outputs(platform):
+    return read_outputs(str(platform["outputs_dir"]), "local-main")
+
+
+@pytest.fixture(scope="module")
+def stored(aws, outputs):
+    """What the bootstrap secrets hold in Secrets Manager: the GitHub App key aws_secrets stored from the
+    scenario's MOSAIC_LOCAL_GITHUB_APP_KEY, and the SSO client secret aws_auth stored (JSON)."""
+    sm = aws("secretsmanager")
+    github = sm.get_secret_value(SecretId=outputs["secrets"]["secrets"]["argocd/github-app"]["arn"])["SecretString"]
+    sso = json.loads(sm.get_secret_value(SecretId=outputs["auth"]["clients"]["argocd"]["secret_arn"])["SecretString"])
+    return {"platform-gitops-repo": github, "argocd-sso": sso}
 
 
 @pytest.fixture(scope="module")
@@ -111,25 +128,25 @@ def test_unbound_group_gets_nothing(kube):
     assert _sar(kube, "platform:nobody", "list", "pods", "argocd") is False
 
 
-@pytest.mark.parametrize("entry", LOCAL["k8s_bootstrap_service_accounts"], ids=lambda e: f"{e['namespace']}/{e['name']}")
-def test_service_account_carries_its_role_arn(core, entry):
+@pytest.mark.parametrize("entry", DEFAULTS["k8s_bootstrap_service_accounts"], ids=lambda e: f"{e['namespace']}/{e['name']}")
+def test_service_account_carries_its_role_arn(core, outputs, entry):
     sa = core.read_namespaced_service_account(entry["name"], entry["namespace"])
-    assert sa.metadata.annotations["eks.amazonaws.com/role-arn"] == entry["role_arn"]
+    assert sa.metadata.annotations["eks.amazonaws.com/role-arn"] == outputs["irsa"]["roles"][f"{entry['namespace']}/{entry['name']}"]
 
 
 @pytest.mark.parametrize(
-    ("name", "seeded", "label"),
+    ("name", "label"),
     [
-        ("platform-gitops-repo", "argocd/github-app", ("argocd.argoproj.io/secret-type", "repository")),
-        ("argocd-sso", "oidc/argocd", ("app.kubernetes.io/part-of", "argocd")),
+        ("platform-gitops-repo", ("argocd.argoproj.io/secret-type", "repository")),
+        ("argocd-sso", ("app.kubernetes.io/part-of", "argocd")),
     ],
 )
-def test_bootstrap_secret_holds_the_secrets_manager_values(core, name, seeded, label):
+def test_bootstrap_secret_holds_the_secrets_manager_values(core, stored, name, label):
     secret = core.read_namespaced_secret(name, "argocd")
     assert secret.metadata.labels[label[0]] == label[1]
     decoded = {k: base64.b64decode(v).decode() for k, v in secret.data.items()}
     entry = SECRETS[name]
-    value = SEEDED[seeded]
+    value = stored[name]
     expected = {**entry.get("static_data", {}), **({entry["key"]: value} if entry.get("key") else value)}
     assert decoded == {k: str(v) for k, v in expected.items()}
 
@@ -143,13 +160,11 @@ def test_secret_tasks_never_log():
 def test_appproject_is_accepted_with_the_expected_spec(custom):
     project = custom.get_namespaced_custom_object("argoproj.io", "v1alpha1", "argocd", "appprojects", "platform")
     spec = project["spec"]
-    rendered = ROOT / "gitops" / "local" / "project.yaml"
-    if rendered.exists():  # the gitops phase's project wins over the role's own
-        wanted = yaml.safe_load(rendered.read_text())["spec"]
-        assert spec["sourceRepos"] == wanted["sourceRepos"]
-        assert spec["destinations"] == wanted["destinations"]
-    else:
-        assert {d["namespace"] for d in spec["destinations"]} == set(NAMESPACES)
+    # The one builder of the AppProject is the gitops phase: the bootstrap applied exactly its file.
+    rendered = WORKSPACE / ".outputs" / "local" / "tree" / "gitops" / "local" / "project.yaml"
+    wanted = yaml.safe_load(rendered.read_text())
+    assert spec == wanted["spec"]
+    assert project["metadata"]["labels"] == wanted["metadata"]["labels"]
     assert "https://github.com/example-org/platform-gitops.git" in spec["sourceRepos"]
     assert "*" not in spec["sourceRepos"]
     assert set(NAMESPACES) <= {d["namespace"] for d in spec["destinations"]}
@@ -166,17 +181,12 @@ def test_root_application_syncs_automatically_without_allow_empty(custom):
     assert spec["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True, "allowEmpty": False}
 
 
-def _secret_strings():
-    for value in SEEDED.values():
-        yield from (value.values() if isinstance(value, dict) else [value])
-
-
-def test_secret_values_never_appear_in_verbose_ansible_output():
-    """Re-run the bootstrap with -vvv (a no-op by now) and look for every seeded value."""
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", MOSAIC_WORKSPACE=str(ROOT))
+def test_secret_values_never_appear_in_verbose_ansible_output(stored):
+    """Re-run the bootstrap phase with -vvv (a no-op by now) and look for every stored value."""
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", MOSAIC_WORKSPACE=str(WORKSPACE))
     playbook = Path(sys.executable).with_name("ansible-playbook")
     result = subprocess.run(
-        [str(playbook), "-i", str(ROOT / "inventories/local"), str(ROOT / "molecule/cluster/converge.yml"), "--tags", "bootstrap", "-vvv"],
+        [str(playbook), "-i", str(ROOT / "inventories/local"), str(ROOT / "playbooks/bootstrap.yml"), "-vvv"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -186,7 +196,8 @@ def test_secret_values_never_appear_in_verbose_ansible_output():
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert "Apply the ArgoCD bootstrap secrets from Secrets Manager" in out
-    markers = [m for v in _secret_strings() for m in re.findall(r"molecule-[a-z-]+-[0-9a-f]{6}", str(v))]
-    assert len(markers) == 2
-    for marker in markers:
-        assert marker not in out, "a bootstrap secret value reached the output"
+    assert re.search(r"changed=0 ", out.split("PLAY RECAP")[-1]), out[-2000:]
+    secrets = [stored["platform-gitops-repo"], stored["argocd-sso"]["client_secret"]]
+    assert all(len(value) >= 16 for value in secrets)
+    for value in secrets:
+        assert value not in out, "a bootstrap secret value reached the output"
