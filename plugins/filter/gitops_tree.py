@@ -18,7 +18,7 @@ options:
     type: dict
     required: true
   outputs:
-    description: The C(outputs) mapping of the aws phase (docs/outputs.md).
+    description: The outputs of the aws and cluster phases (the mosaic.platform.outputs lookup, C(*); docs/outputs.md).
     type: dict
     required: true
   manifests:
@@ -27,7 +27,7 @@ options:
     required: true
   settings:
     description: env, cluster, repo_url, revision, project, argocd_namespace, destination_server, repositories,
-      cluster_resources, retry_limit, extra_destinations, extra_source_repos.
+      cluster_resources, retry_limit, extra_destinations, extra_source_repos, check_mode.
     type: dict
     required: true
 """

@@ -9,8 +9,9 @@ filter plugins), the unit tests and the render benchmark all run the very same c
 
 Outputs of the aws phase are wired into values and manifests with ``@{dotted.path}``
 placeholders (``@{storage.buckets.backups.name}``); ``@{irsa.<serviceaccount>}`` is short for
-``@{identity.irsa_roles.<namespace>/<serviceaccount>}`` in the add-on's namespace. A missing
-output fails the render with a message naming the add-on and the key.
+``@{irsa.roles.<namespace>/<serviceaccount>}`` in the add-on's namespace. Keys are read with the
+outputs contract's reader (``module_utils/platform_outputs``): a missing output fails the render
+with a message naming the add-on, the key and the phase and role that write it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ ENTRY_KEYS = {
     "cluster_values",
     "manifests",
     "description",
+    "upstream",
+    "service_accounts",
 }
 OVERRIDE_KEYS = ENTRY_KEYS - {"name"}
 TIERS = ("bootstrap", "addon")
@@ -142,6 +145,8 @@ def merge_catalog(catalog, overrides=None, extra=None, versions=None):
             "cluster_values": entry.get("cluster_values") or {},
             "manifests": list(entry.get("manifests") or []),
             "description": entry.get("description", ""),
+            "upstream": entry.get("upstream") or {},
+            "service_accounts": list(entry.get("service_accounts") or []),
         }
     return resolved
 
@@ -161,6 +166,9 @@ def validate_catalog(entries, repositories):
                 raise CatalogError(f"add-on {name}: repo {entry['repo']!r} is not in gitops_repositories")
             if not PIN_RE.match(entry["version"]):
                 raise CatalogError(f"add-on {name}: version {entry['version']!r} is not pinned (an exact release such as 1.2.3 is required)")
+            missing = sorted({"source", "version", "verified"} - set(entry["upstream"]))
+            if missing:
+                raise CatalogError(f"add-on {name}: upstream needs {missing} (where the pin and its values keys were checked, and when)")
         elif not entry["manifests"] and not entry.get("_has_template"):
             raise CatalogError(f"add-on {name}: chart is empty and the add-on has no manifests")
         for key in ("values", "env_values", "cluster_values"):
@@ -202,29 +210,24 @@ def sync_waves(entries):
 # ---------------------------------------------------------------- outputs
 
 
-def lookup_output(outputs, path, addon):
-    node = outputs
-    walked = []
-    for part in _split_path(path):
-        walked.append(part)
-        if not isinstance(node, dict) or part not in node or node[part] in (None, ""):
-            raise CatalogError(f"add-on {addon}: output {'.'.join(walked)} is missing (needed as {path})")
-        node = node[part]
-    return node
+def lookup_output(outputs, path, addon, check_mode=False):
+    # Imported here: files/write_tree.py loads this file on its own for plan_writes(), outside the collection.
+    from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import OutputsError, get_output
 
-
-def _split_path(path):
     # IRSA keys hold a slash ("ns/sa") and never a dot, so a dot always separates levels.
-    return [p for p in path.split(".") if p]
+    try:
+        return get_output(outputs, path, check_mode=check_mode)
+    except OutputsError as exc:
+        raise CatalogError(f"add-on {addon}: {exc}") from exc
 
 
-def resolve_placeholders(data, addon, outputs, namespace):
+def resolve_placeholders(data, addon, outputs, namespace, check_mode=False):
     """Replace ``@{path}`` placeholders; a string that is one placeholder keeps the output's type."""
 
     def path_of(ref):
         ref = ref.strip()
-        if ref.startswith("irsa."):
-            return f"identity.irsa_roles.{namespace}/{ref[len('irsa.') :]}"
+        if ref.startswith("irsa.") and not ref.startswith("irsa.roles."):
+            return f"irsa.roles.{namespace}/{ref[len('irsa.') :]}"
         return ref
 
     def walk(node):
@@ -235,8 +238,8 @@ def resolve_placeholders(data, addon, outputs, namespace):
         if isinstance(node, str) and "@{" in node:
             whole = PLACEHOLDER_RE.fullmatch(node)
             if whole:
-                return copy.deepcopy(lookup_output(outputs, path_of(whole.group(1)), addon))
-            return PLACEHOLDER_RE.sub(lambda m: str(lookup_output(outputs, path_of(m.group(1)), addon)), node)
+                return copy.deepcopy(lookup_output(outputs, path_of(whole.group(1)), addon, check_mode))
+            return PLACEHOLDER_RE.sub(lambda m: str(lookup_output(outputs, path_of(m.group(1)), addon, check_mode)), node)
         return node
 
     return walk(data)
@@ -434,8 +437,10 @@ def render_tree(entries, outputs, manifests, settings):
 
     ``entries``: merge_catalog() result; ``manifests``: {add-on: [objects]} from the role's templates
     (placeholders unresolved); ``settings``: env, cluster, repo_url, revision, project,
-    argocd_namespace, destination_server, repositories, cluster_resources, retry_limit.
+    argocd_namespace, destination_server, repositories, cluster_resources, retry_limit, and check_mode (a
+    ``--check`` run renders outputs no phase has published yet as "(known after apply: <key>)").
     """
+    check_mode = bool(settings.get("check_mode", False))
     manifests = manifests or {}
     for name, objs in manifests.items():
         if name in entries:
@@ -457,11 +462,11 @@ def render_tree(entries, outputs, manifests, settings):
         }
         if entry["chart"]:
             for layer, data in layers.items():
-                files[f"gitops/{env}/values/{name}/{layer}.yaml"] = to_yaml(resolve_placeholders(data, name, outputs, ns))
+                files[f"gitops/{env}/values/{name}/{layer}.yaml"] = to_yaml(resolve_placeholders(data, name, outputs, ns, check_mode))
         objs = list(manifests.get(name, [])) + entry["manifests"]
         seen = set()
         for obj in objs:
-            obj = _prepare_manifest(resolve_placeholders(obj, name, outputs, ns), entry)
+            obj = _prepare_manifest(resolve_placeholders(obj, name, outputs, ns, check_mode), entry)
             fname = _manifest_file(obj, entry)
             if fname in seen:
                 raise CatalogError(f"add-on {name}: two manifests render to {fname}")

@@ -1,32 +1,16 @@
-"""Helpers of the gitops tests: render the example inventories with the gitops role into scratch roots."""
+"""Helpers of the gitops tests: render the example inventories (scripts/render_examples.py) into scratch roots."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ANSIBLE_PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
-ENVS = ("local", "dev", "staging", "prod")
 TOOLS = ROOT / ".tools" / "bin"
+sys.path.insert(0, str(ROOT / "scripts"))
+from render_examples import ENVS, FIXTURES, render  # noqa: E402  the one render of the examples, shared with make fixtures
 
-
-def render(out: Path, envs=ENVS, extra: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the role for the given example inventories with the outputs file switched off (the committed tree
-    is rendered from the inventories' gitops_outputs, whatever .outputs/ holds on this machine)."""
-    out.mkdir(parents=True, exist_ok=True)
-    args = [str(ANSIBLE_PLAYBOOK)]
-    for env in envs:
-        args += ["-i", str(ROOT / "inventories" / env)]
-    variables = {"gitops_output_dir": str(out), "gitops_outputs_file": str(out / "no-outputs-file.yml"), **(extra or {})}
-    args += [str(ROOT / "tests" / "gitops" / "render.yml"), "-e", json.dumps(variables)]
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return result
+__all__ = ["ENVS", "FIXTURES", "ROOT", "TOOLS", "helmfile", "render", "tree"]
 
 
 def tree(root: Path) -> dict:

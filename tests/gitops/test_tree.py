@@ -1,11 +1,14 @@
-"""The committed tree is a fresh render, rendering twice changes nothing, both outputs paths agree."""
+"""The committed trees are a fresh render of the example inventories from their fixture outputs; rendering twice
+changes nothing; no inventory copies an output and no tree carries a placeholder."""
 
 from __future__ import annotations
 
 import re
+import shutil
 
 import yaml
-from gitops_helpers import ENVS, ROOT, render, tree
+from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
+from gitops_helpers import ENVS, FIXTURES, ROOT, render, tree
 
 
 def test_committed_tree_equals_a_fresh_render(fresh):
@@ -13,7 +16,9 @@ def test_committed_tree_equals_a_fresh_render(fresh):
     missing = sorted(set(rendered) - set(committed))
     extra = sorted(set(committed) - set(rendered))
     drift = sorted(p for p in set(rendered) & set(committed) if rendered[p] != committed[p])
-    assert not (missing or extra or drift), f"re-render the example inventories (docs/gitops.md): missing {missing[:5]}, extra {extra[:5]}, drift {drift[:5]}"
+    assert not (missing or extra or drift), (
+        f"re-render the example inventories (make fixtures, or scripts/render_examples.py): missing {missing[:5]}, extra {extra[:5]}, drift {drift[:5]}"
+    )
 
 
 def test_rendering_twice_changes_nothing(fresh, tmp_path):
@@ -31,35 +36,39 @@ def test_every_environment_is_rendered(fresh):
         assert any((fresh / "gitops" / env / "apps").iterdir())
 
 
-def test_the_outputs_file_and_the_inventory_give_the_same_tree(fresh, tmp_path):
-    # Write the local inventory's gitops_outputs as an outputs file, then render from the file alone.
-    dump = tmp_path / "dump.yml"
-    dump.write_text(
-        "- name: Dump the inventory outputs\n  hosts: all\n  gather_facts: false\n  tasks:\n"
-        "    - name: Write them as the aws phase would\n      ansible.builtin.copy:\n"
-        "        content: \"{{ {'environment': platform_env, 'cluster': platform_cluster_name, 'outputs': gitops_outputs}"
-        ' | to_nice_yaml(sort_keys=true) }}"\n'
-        f"        dest: {tmp_path}/outputs/local-main.yml\n        mode: '0640'\n"
-    )
-    (tmp_path / "outputs").mkdir()
-    import json
-    import os
-    import subprocess
+def test_the_fixture_outputs_are_whole_and_match_the_schema():
+    # Written by make fixtures from real aws and cluster phases; the reader validates each file.
+    for env in ENVS:
+        hosts = [p for p in (FIXTURES / env).iterdir() if p.is_dir()]
+        assert hosts, f"no fixture outputs for {env}: run make fixtures"
+        for host in hosts:
+            outputs = read_outputs(str(FIXTURES / env), host.name)
+            assert set(outputs) >= {"kms", "network", "identity", "secrets", "storage", "messaging", "edge", "auth", "eks", "irsa"}, env
+            assert outputs["irsa"]["roles"], env
 
-    from gitops_helpers import ANSIBLE_PLAYBOOK
 
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"))
-    subprocess.run([str(ANSIBLE_PLAYBOOK), "-i", str(ROOT / "inventories" / "local"), str(dump)], cwd=ROOT, env=env, check=True, capture_output=True)
-    out = tmp_path / "from-file"
-    render(out, envs=("local",), extra={"gitops_outputs_prefer_file": True, "gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml")})
-    # Extra vars beat the inventory: the file is the only source in this render.
-    render_empty = tmp_path / "from-file-only"
-    render(
-        render_empty,
-        envs=("local",),
-        extra={"gitops_outputs_prefer_file": True, "gitops_outputs_file": str(tmp_path / "outputs" / "local-main.yml"), "gitops_outputs": {}},
-    )
-    from_file = {p: t for p, t in tree(render_empty).items() if p.startswith("gitops/local/")}
-    from_inventory = {p: t for p, t in tree(fresh).items() if p.startswith("gitops/local/")}
-    assert from_file == from_inventory
-    assert json.dumps(tree(out)) == json.dumps(tree(render_empty))
+def test_no_inventory_holds_a_copy_of_the_outputs():
+    for path in (ROOT / "inventories").rglob("*.yml"):
+        text = path.read_text()
+        assert "gitops_outputs" not in text, path
+        assert not re.search(r"arn:aws:(kms|acm|wafv2|cognito-idp|secretsmanager):", text), f"{path} hand-copies an output ARN"
+
+
+def test_no_placeholder_id_in_the_committed_trees():
+    for path in (ROOT / "gitops").rglob("*.yaml"):
+        text = path.read_text()
+        for fake in ("Ab12Cd34E", "AbCdEf", "0d9f6a1e-", "known after apply"):
+            assert fake not in text, f"{path} carries {fake!r}"
+
+
+def test_a_missing_output_fails_the_render_naming_the_key_and_phase(tmp_path):
+    fixtures = tmp_path / "outputs"
+    shutil.copytree(FIXTURES / "dev", fixtures / "dev")
+    cluster = fixtures / "dev" / "dev-main" / "cluster.yml"
+    doc = yaml.safe_load(cluster.read_text())
+    del doc["outputs"]["irsa"]["roles"]["velero/velero"]
+    cluster.write_text(yaml.safe_dump(doc))
+    result = render(tmp_path / "tree", envs=("dev",), fixtures=fixtures, check=False)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "outputs key 'irsa.roles.velero/velero' is missing" in out and "role mosaic.platform.eks_irsa" in out, out[-3000:]

@@ -13,6 +13,7 @@ BASE = {
     "platform_prefix": "p-dev",
     "platform_workspace": "/nonexistent-workspace",
     "platform_outputs_dir": "/nonexistent-workspace/.outputs/dev",
+    "gitops_domain": "dev.example.com",
 }
 
 
@@ -48,7 +49,7 @@ def test_assert_names_the_variable(tmp_path):
 
 
 def test_a_cycle_names_the_add_on(tmp_path):
-    out = run(tmp_path, {"gitops_addon_overrides": {"external-secrets": {"needs": ["reloader"]}}, "gitops_outputs": {}})
+    out = run(tmp_path, {"gitops_addon_overrides": {"external-secrets": {"needs": ["reloader"]}}})
     assert "dependency cycle in needs" in out
     assert "external-secrets -> reloader -> external-secrets" in out or "reloader -> external-secrets -> reloader" in out
 
@@ -58,7 +59,8 @@ def test_an_unpinned_version_names_the_add_on_and_key(tmp_path):
     assert "add-on keda: version '2.x' is not pinned" in out
 
 
-def test_a_missing_output_names_the_add_on_and_key(tmp_path):
-    out = run(tmp_path, {"gitops_outputs": {}})
-    assert "output" in out and "is missing" in out
-    assert "add-on " in out
+def test_a_missing_output_names_the_add_on_key_and_phase(tmp_path):
+    # No outputs file at all: the first placeholder fails, naming the add-on, the key and the phase to run.
+    out = run(tmp_path, {})
+    assert "add-on " in out and "outputs key '" in out and "is missing" in out
+    assert "run playbooks/aws.yml for this inventory first" in out or "run playbooks/cluster.yml for this inventory first" in out

@@ -30,26 +30,39 @@ SETTINGS = {
     "retry_limit": 5,
 }
 OUTPUTS = {
-    "identity": {"irsa_roles": {"a-ns/a": "arn:aws:iam::111111111111:role/a"}},
+    "irsa": {"roles": {"a-ns/a": "arn:aws:iam::111111111111:role/a"}},
     "storage": {"buckets": {"backups": {"name": "p-dev-backups-111111111111"}}},
     "network": {"private_subnet_ids": ["subnet-1", "subnet-2"]},
 }
 
 
+UP = {"source": "https://example.invalid/chart", "version": "0", "verified": "2026-11-29"}
+
+
 def catalog():
     return [
-        {"name": "argo", "tier": "bootstrap", "namespace": "argocd", "repo": "r", "chart": "argo-cd", "version": "9.6.2", "server_side_apply": True},
+        {
+            "name": "argo",
+            "tier": "bootstrap",
+            "namespace": "argocd",
+            "repo": "r",
+            "chart": "argo-cd",
+            "version": "9.7.0",
+            "server_side_apply": True,
+            "upstream": UP,
+        },
         {
             "name": "a",
             "namespace": "a-ns",
             "repo": "r",
             "chart": "a",
             "version": "1.2.3",
+            "upstream": UP,
             "values": {"replicas": 1},
             "cluster_values": {"sa": "@{irsa.a}", "subnets": "@{network.private_subnet_ids}"},
         },
-        {"name": "b", "namespace": "b-ns", "repo": "r", "chart": "b", "version": "v2.0.0", "needs": ["a"]},
-        {"name": "c", "namespace": "b-ns", "repo": "r", "chart": "c", "version": "0.1.0", "needs": ["b", "a"], "stateful": True},
+        {"name": "b", "namespace": "b-ns", "repo": "r", "chart": "b", "version": "v2.0.0", "needs": ["a"], "upstream": UP},
+        {"name": "c", "namespace": "b-ns", "repo": "r", "chart": "c", "version": "0.1.0", "needs": ["b", "a"], "stateful": True, "upstream": UP},
         {
             "name": "m",
             "namespace": "a-ns",
@@ -108,15 +121,20 @@ def test_needing_a_disabled_add_on_fails():
 
 def test_a_missing_output_names_the_add_on_and_the_key():
     outputs = copy.deepcopy(OUTPUTS)
-    del outputs["identity"]["irsa_roles"]["a-ns/a"]
-    with pytest.raises(CatalogError, match=r"add-on a: output identity\.irsa_roles\.a-ns/a is missing"):
+    del outputs["irsa"]["roles"]["a-ns/a"]
+    with pytest.raises(
+        CatalogError, match=r"add-on a: outputs key 'irsa\.roles\.a-ns/a' is missing .* the cluster phase writes it \(role mosaic\.platform\.eks_irsa\)"
+    ):
         render(outputs=outputs)
 
 
 def test_a_missing_output_in_a_manifest_names_the_add_on():
     outputs = copy.deepcopy(OUTPUTS)
     del outputs["storage"]
-    with pytest.raises(CatalogError, match=r"add-on m: output storage is missing \(needed as storage\.buckets\.backups\.name\)"):
+    with pytest.raises(
+        CatalogError,
+        match=r"add-on m: outputs key 'storage\.buckets\.backups\.name' is missing .* the aws phase writes it \(role mosaic\.platform\.aws_storage\)",
+    ):
         render(outputs=outputs)
 
 
@@ -280,3 +298,18 @@ def test_version_diff_lists_only_changes():
         "keda 2.20.1 -> 2.20.2",
         "new - -> 1.0.0",
     ]
+
+
+def test_a_check_run_renders_unknown_outputs_as_known_after_apply():
+    outputs = copy.deepcopy(OUTPUTS)
+    del outputs["irsa"]
+    entries = merge_catalog(catalog())
+    files = render_tree(entries, outputs, {}, dict(copy.deepcopy(SETTINGS), check_mode=True))
+    assert "(known after apply) irsa.roles.a-ns/a" in files["gitops/dev/values/a/cluster.yaml"]
+
+
+def test_a_chart_without_its_upstream_record_fails():
+    cat = catalog()
+    del cat[2]["upstream"]
+    with pytest.raises(CatalogError, match=r"add-on b: upstream needs \['source', 'verified', 'version'\]"):
+        render(cat=cat)

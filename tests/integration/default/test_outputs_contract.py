@@ -1,49 +1,48 @@
-"""The gitops catalog reads what the aws phase publishes: gitops/local rendered from the real outputs file.
-
-The committed tree is rendered from the inventory's stand-in outputs (stable ids); this renders it again from
-the file site.yml just wrote on moto, so a key the catalog reads and no AWS role publishes fails here, and
-every secret, IRSA role, bucket and queue the tree names must exist on the emulator.
+"""The gitops catalog reads what the aws and cluster phases publish: gitops/local as site.yml rendered it from the
+outputs files it wrote on moto. A key the catalog reads and no role publishes fails the converge; here every
+secret, IRSA role, bucket and queue the tree names must exist on the emulator, and the contract joins hold.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 
 ROOT = Path(__file__).resolve().parents[3]
-PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
+sys.path.insert(0, str(ROOT / "tests" / "contract"))
+from joins import CHECKS, load  # noqa: E402  the contract's joins, over the converged environment
+
 ROLE_ARN = "eks.amazonaws.com/role-arn"
 
 
 @pytest.fixture(scope="module")
-def outputs_file(platform) -> Path:
-    path = platform["outputs_dir"] / "local-main.yml"
-    assert path.exists(), f"the aws phase wrote no {path}"
+def outputs(platform) -> dict:
+    return read_outputs(str(platform["outputs_dir"]), "local-main")
+
+
+@pytest.fixture(scope="module")
+def tree_root(platform) -> Path:
+    # The local inventory renders into its outputs directory (platform_gitops_dir), from the files site.yml wrote.
+    return platform["outputs_dir"] / "tree"
+
+
+@pytest.fixture(scope="module")
+def rendered(tree_root) -> Path:
+    path = tree_root / "gitops" / "local"
+    assert path.is_dir(), f"site.yml rendered no {path}"
     return path
 
 
-@pytest.fixture(scope="module")
-def outputs(outputs_file) -> dict:
-    return yaml.safe_load(outputs_file.read_text())["outputs"]
-
-
-@pytest.fixture(scope="module")
-def rendered(outputs_file, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("from-outputs-file")
-    # Extra vars beat the inventory: the real file is the only source of outputs in this render.
-    variables = {"gitops_output_dir": str(out), "gitops_outputs_prefer_file": True, "gitops_outputs_file": str(outputs_file), "gitops_outputs": {}}
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    args = [str(PLAYBOOK), "-i", str(ROOT / "inventories" / "local"), str(ROOT / "tests" / "gitops" / "render.yml"), "-e", json.dumps(variables)]
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return out / "gitops" / "local"
+@pytest.mark.parametrize("check", sorted(CHECKS))
+def test_the_contract_holds_on_the_outputs_site_yml_wrote(platform, tree_root, check):
+    # The same joins as the contract tests over the committed examples, on what moto really returned.
+    assert CHECKS[check](load("local", root=tree_root, fixtures=platform["outputs_dir"].parent)) == []
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +99,9 @@ def test_every_irsa_annotation_names_an_existing_role_trusting_its_service_accou
     iam = aws("iam")
     annotated = [n[ROLE_ARN] for d in documents for n in _walk(d) if isinstance(n, dict) and ROLE_ARN in n]
     assert len(annotated) >= 3, annotated
-    by_arn = {arn: key for key, arn in outputs["identity"]["irsa_roles"].items()}
+    by_arn = {arn: key for key, arn in outputs["irsa"]["roles"].items()}
     for arn in annotated:
-        assert arn in by_arn, f"{arn} is not an IRSA role of the identity outputs"
+        assert arn in by_arn, f"{arn} is not an IRSA role of the cluster outputs"
         role = iam.get_role(RoleName=arn.rsplit("/", 1)[1])["Role"]
         namespace, service_account = by_arn[arn].split("/")
         trust = json.dumps(role["AssumeRolePolicyDocument"])
@@ -112,7 +111,7 @@ def test_every_irsa_annotation_names_an_existing_role_trusting_its_service_accou
 def test_service_accounts_the_bootstrap_annotates_have_irsa_roles(outputs):
     defaults = yaml.safe_load((ROOT / "roles/k8s_bootstrap/defaults/main.yml").read_text())
     wanted = {f"{sa['namespace']}/{sa['name']}" for sa in defaults["k8s_bootstrap_service_accounts"]}
-    assert not wanted - set(outputs["identity"]["irsa_roles"]), "service accounts without an IRSA role in the identity outputs"
+    assert not wanted - set(outputs["irsa"]["roles"]), "service accounts without an IRSA role in the cluster outputs"
 
 
 def test_the_neo4j_backup_job_writes_where_its_role_may(aws, documents, outputs):
@@ -121,7 +120,7 @@ def test_the_neo4j_backup_job_writes_where_its_role_may(aws, documents, outputs)
     pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     target = next(arg for c in pod["containers"] for arg in c.get("command", []) if arg.startswith("s3://"))
     object_arn = f"arn:aws:s3:::{target[len('s3://') :]}neo4j-2026-11-26.backup"
-    role = outputs["identity"]["irsa_roles"]["platform/neo4j-backup"].rsplit("/", 1)[1]
+    role = outputs["irsa"]["roles"]["platform/neo4j-backup"].rsplit("/", 1)[1]
     statements = [
         statement
         for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
@@ -164,3 +163,14 @@ def test_edge_and_auth_outputs_reach_the_values(rendered, outputs):
         outputs["kms"]["storage"]["arn"],
     ):
         assert value in text
+
+
+def test_the_data_services_admit_the_group_the_nodes_carry(aws, outputs):
+    ec2 = aws("ec2")
+    network = outputs["network"]
+    nodes = network["node_security_group_id"]
+    groups = ec2.describe_security_groups(GroupIds=list(network["security_group_ids"].values()))["SecurityGroups"]
+    assert {g["GroupId"] for g in groups} == set(network["security_group_ids"].values())
+    for group in groups:
+        sources = {pair["GroupId"] for rule in group["IpPermissions"] for pair in rule.get("UserIdGroupPairs", [])}
+        assert nodes in sources, f"{group['GroupName']} does not admit the node group {nodes}"

@@ -96,7 +96,7 @@ def test_a_broken_manifest_is_rejected(namespaces):
 
 
 def test_the_converged_values_come_from_the_outputs_file():
-    outputs = yaml.safe_load((SCRATCH.parent / "outputs" / "local-main.yml").read_text())["outputs"]
+    outputs = yaml.safe_load((SCRATCH.parent / "outputs" / "local-main" / "aws.yml").read_text())["outputs"]
     alb = yaml.safe_load((SCRATCH / "gitops" / "local" / "values" / "aws-load-balancer-controller" / "cluster.yaml").read_text())
     assert alb["vpcId"] == outputs["network"]["vpc_id"]
     bsl = yaml.safe_load((SCRATCH / "gitops" / "local" / "manifests" / "velero" / "backupstoragelocation-default.yaml").read_text())
