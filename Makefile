@@ -23,7 +23,7 @@ LOCAL_ENV = env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
             AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 \
             KUBECONFIG=$(STACK_DIR)/kubeconfig
 
-.PHONY: help dev venv collection tools up down status converge lint sanity unit integration test bench clean
+.PHONY: help dev venv collection tools up down status converge fixtures render lint sanity unit integration test bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ status: ## Show the local stack
 
 converge: collection ## Converge site.yml against $(INVENTORY)
 	$(LOCAL_ENV) $(BIN)/ansible-playbook site.yml -i $(INVENTORY)
+
+fixtures: venv collection ## Regenerate tests/fixtures/outputs from the example inventories on moto, then re-render their trees
+	scripts/fixtures.sh
+
+render: venv collection ## Re-render the committed example trees from tests/fixtures/outputs
+	$(PY) scripts/render_examples.py
 
 lint: venv ## yamllint, ansible-lint (production profile), ruff
 	$(BIN)/yamllint --strict .

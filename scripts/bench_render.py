@@ -2,7 +2,7 @@
 """Render benchmark of the gitops phase: the gitops role over 1, 10 and 50 synthetic environments.
 
 Each size gets a scratch inventory of N hosts (one per environment, bench01..benchNN, the dev example's
-gitops settings and fake outputs) and a scratch output root; the table shows the cold render (every
+gitops settings, each with a copy of the dev example's fixture outputs) and a scratch output root; the table shows the cold render (every
 file written) and the no-op re-render (nothing changed) in seconds, and the time per environment.
 Usage: scripts/bench_render.py [--sizes 1,10,50] [--forks 10]
 """
@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAYBOOK = ROOT / "tests" / "gitops" / "render.yml"
+PLAYBOOK = ROOT / "playbooks" / "gitops.yml"
+FIXTURE = ROOT / "tests" / "fixtures" / "outputs" / "dev" / "dev-main"
 
 
 def inventory(base: Path, size: int) -> Path:
@@ -33,13 +34,15 @@ def inventory(base: Path, size: int) -> Path:
     platform = {"platform_aws_region": "eu-west-1", "platform_aws_account_id": "111111111111", "platform_local_stack": False}
     (inv / "group_vars" / "bench" / "platform.yml").write_text("---\n" + yaml.safe_dump(platform))
     hosts = {f"bench{i:02d}-main": {"platform_env": f"bench{i:02d}", "platform_cluster_name": f"legacyplatform-bench{i:02d}-main"} for i in range(1, size + 1)}
+    for host in hosts:
+        shutil.copytree(FIXTURE, base / f"outputs-{size}" / host)
     (inv / "hosts.yml").write_text("---\n" + yaml.safe_dump({"bench": {"hosts": hosts}}))
     return inv
 
 
 def run(inv: Path, out: Path, forks: int) -> float:
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_FORKS=str(forks))
-    extra = f'{{"gitops_output_dir": "{out}", "gitops_outputs_file": "{out}/no-outputs.yml"}}'
+    extra = f'{{"gitops_output_dir": "{out}", "platform_outputs_dir": "{inv.parent}/outputs-{inv.name.rsplit("-", 1)[1]}"}}'
     start = time.monotonic()
     result = subprocess.run(  # noqa: S603 - our own ansible-playbook with generated arguments
         [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inv), str(PLAYBOOK), "-e", extra],

@@ -1,0 +1,312 @@
+"""The joins between the parts of the platform, as functions over plain data that return what disagrees.
+
+One Platform is one environment: the outputs the aws and cluster phases wrote (the committed fixtures), the rendered
+tree, the inventory and the catalog. Each check returns a list of violations (empty when the parts agree), so the
+tests can assert the real environments agree and that a mutated copy is caught.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "outputs"
+ROLE_ARN = "eks.amazonaws.com/role-arn"
+
+
+@dataclass
+class Platform:
+    env: str
+    outputs: dict
+    files: dict  # relative path -> list of YAML documents
+    irsa_entries: list  # the inventory's eks_irsa_roles
+    bootstrap_accounts: list  # k8s_bootstrap_service_accounts (namespace, name)
+    addon_accounts: list  # EKS add-on service accounts ("ns/sa")
+    catalog: dict  # add-on name -> catalog entry (raw)
+    vpc_cidr: str  # the inventory's aws_network_vpc_cidr
+    prefix: str
+    account: str
+    region: str
+    extra: dict = field(default_factory=dict)
+
+    def docs(self, prefix=""):
+        for path, docs in self.files.items():
+            if path.startswith(prefix):
+                for doc in docs:
+                    if isinstance(doc, dict):
+                        yield path, doc
+
+    def values(self, addon, layer="cluster"):
+        docs = self.files.get(f"gitops/{self.env}/values/{addon}/{layer}.yaml") or [{}]
+        return docs[0] or {}
+
+    def copy(self):
+        return copy.deepcopy(self)
+
+
+def _yaml_files(root: Path, env: str) -> dict:
+    files = {}
+    for path in sorted((root / "gitops" / env).rglob("*.yaml")):
+        files[path.relative_to(root).as_posix()] = list(yaml.safe_load_all(path.read_text()))
+    helmfile_env = root / "helmfile.d" / "environments" / f"{env}.yaml"
+    files[helmfile_env.relative_to(root).as_posix()] = [yaml.safe_load(helmfile_env.read_text())]
+    return files
+
+
+def _group_vars(env: str) -> dict:
+    merged = {}
+    for path in sorted((ROOT / "inventories" / env / "group_vars" / env).glob("*.yml")):
+        merged.update(yaml.safe_load(path.read_text()) or {})
+    return merged
+
+
+def _role_defaults(role: str) -> dict:
+    merged = {}
+    base = ROOT / "roles" / role / "defaults"
+    for path in sorted([base / "main.yml"] if (base / "main.yml").is_file() else (base / "main").glob("*.yml")):
+        merged.update(yaml.safe_load(path.read_text()) or {})
+    return merged
+
+
+def catalog() -> dict:
+    entries = {}
+    for path in sorted((ROOT / "roles" / "gitops" / "defaults" / "main").glob("catalog_*.yml")):
+        for items in (yaml.safe_load(path.read_text()) or {}).values():
+            for entry in items:
+                entries[entry["name"]] = entry
+    return entries
+
+
+def load(env: str, root: Path = ROOT, fixtures: Path = FIXTURES) -> Platform:
+    hosts = sorted(p.name for p in (fixtures / env).iterdir() if (p / "aws.yml").is_file())
+    assert len(hosts) == 1, f"{env}: one cluster per environment, found {hosts}"
+    outputs = read_outputs(str(fixtures / env), hosts[0])
+    inventory = _group_vars(env)
+    network = _role_defaults("aws_network") | {k: v for k, v in inventory.items() if k.startswith("aws_network_")}
+    bootstrap = inventory.get("k8s_bootstrap_service_accounts") or _role_defaults("k8s_bootstrap")["k8s_bootstrap_service_accounts"]
+    addons = inventory.get("eks_addons_list") or _role_defaults("eks_addons")["eks_addons_list"]
+    platform = yaml.safe_load((ROOT / "inventories" / env / "group_vars" / env / "platform.yml").read_text())
+    project = yaml.safe_load((ROOT / "inventories" / "project.yml").read_text())
+    return Platform(
+        env=env,
+        outputs=outputs,
+        files=_yaml_files(root, env),
+        irsa_entries=inventory.get("eks_irsa_roles", []),
+        bootstrap_accounts=[f"{a['namespace']}/{a['name']}" for a in bootstrap],
+        addon_accounts=[a["service_account"] for a in addons if a.get("service_account")],
+        catalog=catalog(),
+        vpc_cidr=network["aws_network_vpc_cidr"],
+        prefix=f"{project['platform_slug']}-{env}",
+        account=str(platform["platform_aws_account_id"]),
+        region=platform["platform_aws_region"],
+    )
+
+
+# ---------------------------------------------------------------- IRSA
+
+
+def _annotations(node, path=()):
+    """Every (path, value) of an eks.amazonaws.com/role-arn key anywhere in a document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == ROLE_ARN:
+                yield path, value
+            else:
+                yield from _annotations(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _annotations(value, (*path, str(i)))
+
+
+def check_irsa(p: Platform) -> list[str]:
+    """Every IRSA role trusts a service account that something creates with that role, and every role annotation
+    in the tree names the role of exactly that account."""
+    bad = []
+    roles = p.outputs["irsa"]["roles"]
+    wanted = {f"{e['namespace']}/{e['service_account']}" for e in p.irsa_entries}
+    if wanted != set(roles):
+        bad.append(f"irsa: the inventory's eks_irsa_roles {sorted(wanted ^ set(roles))} differ from the outputs (re-run make fixtures)")
+    manifest_accounts = {}
+    for path, doc in p.docs(f"gitops/{p.env}/manifests/"):
+        if doc.get("kind") == "ServiceAccount":
+            meta = doc["metadata"]
+            manifest_accounts[f"{meta['namespace']}/{meta['name']}"] = (meta.get("annotations") or {}).get(ROLE_ARN)
+        else:
+            for where, value in _annotations(doc):
+                bad.append(f"irsa: {path} sets a role annotation outside a ServiceAccount ({'.'.join(where)}={value})")
+    chart_accounts = {}
+    for name, entry in p.catalog.items():
+        values = p.values(name)
+        found = list(_annotations(values))
+        declared = entry.get("service_accounts") or []
+        if found and not declared:
+            bad.append(f"irsa: {name}'s values set a role annotation, but the catalog declares no chart service account")
+        for account in declared:
+            key = f"{entry['namespace']}/{account}"
+            chart_accounts[key] = [value for _, value in found]
+    for key, arn in sorted(manifest_accounts.items()):
+        if arn is not None and roles.get(key) != arn:
+            bad.append(f"irsa: ServiceAccount {key} in the tree carries {arn}, the role of {key} is {roles.get(key)}")
+    for key, arns in sorted(chart_accounts.items()):
+        if key in roles and arns != [roles[key]]:
+            bad.append(f"irsa: the chart account {key} is annotated {arns}, its role is {roles[key]}")
+    for key, arn in sorted(roles.items()):
+        name = key.split("/", 1)[1]
+        if not arn.endswith(f":role/{p.prefix}-irsa-{name}") and not any(
+            e.get("name") and arn.endswith(f":role/{p.prefix}-irsa-{e['name']}") for e in p.irsa_entries
+        ):
+            bad.append(f"irsa: the role of {key} is {arn}, not one eks_irsa names")
+        creators = [
+            source
+            for source, keys in (
+                ("bootstrap", p.bootstrap_accounts),
+                ("eks add-on", p.addon_accounts),
+                ("tree", [k for k, v in manifest_accounts.items() if v]),
+                ("chart", list(chart_accounts)),
+            )
+            if key in keys
+        ]
+        if not creators:
+            bad.append(f"irsa: the role of {key} trusts a service account that nothing creates")
+        elif len(creators) > 1:
+            bad.append(f"irsa: {key} has two builders: {creators}")
+    return bad
+
+
+# ---------------------------------------------------------------- hosts and certificate
+
+
+def _covered(host: str, sans: list[str]) -> bool:
+    for san in sans:
+        if san == host:
+            return True
+        if san.startswith("*.") and host.count(".") == san.count(".") and host.split(".", 1)[1] == san[2:]:
+            return True
+    return False
+
+
+def served_hosts(p: Platform) -> set[str]:
+    hosts = set()
+    for _, doc in p.docs(f"gitops/{p.env}/"):
+        kind = doc.get("kind")
+        spec = doc.get("spec") or {}
+        if kind == "Ingress":
+            hosts |= {r["host"] for r in spec.get("rules", []) if r.get("host")}
+        elif kind == "HTTPRoute":
+            hosts |= set(spec.get("hostnames") or [])
+        elif kind == "ApplicationSet":
+            text = yaml.safe_dump(spec)
+            hosts |= {h.replace("{{ .number }}", "1") for h in re.findall(r"host: ['\"]?([^'\"\s]+)", text)}
+    argocd = p.values("argo-cd", "base")
+    if argocd.get("global", {}).get("domain"):
+        hosts.add(argocd["global"]["domain"])
+    url = (p.values("argo-cd").get("configs") or {}).get("cm", {}).get("url")
+    if url:
+        hosts.add(urlparse(url).hostname)
+    root = (p.values("kube-prometheus-stack", "base").get("grafana") or {}).get("grafana.ini", {}).get("server", {}).get("root_url")
+    if root:
+        hosts.add(urlparse(root).hostname)
+    return hosts
+
+
+def check_hosts(p: Platform) -> list[str]:
+    sans = p.outputs["edge"]["domains"]
+    hosts = served_hosts(p)
+    bad = [f"hosts: {h} is served but no certificate name covers it ({sans})" for h in sorted(hosts) if not _covered(h, sans)]
+    if not hosts:
+        bad.append("hosts: the tree serves no host at all")
+    return bad
+
+
+# ---------------------------------------------------------------- OIDC clients
+
+
+def check_oidc(p: Platform) -> list[str]:
+    auth = p.outputs["auth"]
+    bad = []
+    cognito = f"https://{p.prefix}-{p.account}.auth.{p.region}.amazoncognito.com"
+    if auth["hosted_ui_url"] != cognito:
+        bad.append(f"oidc: the hosted UI {auth['hosted_ui_url']} is not the domain aws_auth creates ({cognito})")
+    oidc = yaml.safe_load((p.values("argo-cd").get("configs") or {}).get("cm", {}).get("oidc.config", "") or "{}")
+    if oidc.get("issuer") != auth["issuer_url"]:
+        bad.append(f"oidc: ArgoCD's issuer {oidc.get('issuer')} is not the user pool's {auth['issuer_url']}")
+    if oidc.get("clientID") != auth["clients"]["argocd"]["client_id"]:
+        bad.append("oidc: ArgoCD's clientID is not the argocd client aws_auth created")
+    grafana = (p.values("kube-prometheus-stack").get("grafana") or {}).get("grafana.ini", {}).get("auth.generic_oauth", {})
+    if grafana.get("client_id") != auth["clients"]["grafana"]["client_id"]:
+        bad.append("oidc: Grafana's client_id is not the grafana client aws_auth created")
+    for key in ("auth_url", "token_url", "api_url"):
+        if not str(grafana.get(key, "")).startswith(auth["hosted_ui_url"] + "/oauth2/"):
+            bad.append(f"oidc: Grafana's {key} {grafana.get(key)} is not on the Cognito domain {auth['hosted_ui_url']}")
+    secret_refs = {
+        ref["remoteRef"]["key"]
+        for _, doc in p.docs(f"gitops/{p.env}/manifests/")
+        if doc.get("kind") == "ExternalSecret"
+        for ref in (doc["spec"].get("data") or [])
+    }
+    if auth["clients"]["grafana"]["secret_arn"] not in secret_refs:
+        bad.append("oidc: no ExternalSecret reads the grafana client secret aws_auth stored")
+    return bad
+
+
+# ---------------------------------------------------------------- network
+
+
+def _cidrs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("cidr", "proxy-real-ip-cidr") and isinstance(value, str):
+                yield value
+            else:
+                yield from _cidrs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _cidrs(value)
+
+
+def check_cidrs(p: Platform) -> list[str]:
+    vpc = p.outputs["network"]["vpc_cidr"]
+    bad = []
+    if vpc != p.vpc_cidr:
+        bad.append(f"cidr: the outputs' VPC {vpc} is not the inventory's aws_network_vpc_cidr {p.vpc_cidr}")
+    network = ipaddress.ip_network(vpc)
+    for path, doc in p.docs(f"gitops/{p.env}/"):
+        for cidr in _cidrs(doc):
+            if not ipaddress.ip_network(cidr).subnet_of(network):
+                bad.append(f"cidr: {path} names {cidr}, outside the VPC {vpc}")
+    for cidr in p.outputs["network"]["private_subnet_cidrs"] + p.outputs["network"]["endpoint_cidrs"]:
+        if not ipaddress.ip_network(cidr).subnet_of(network):
+            bad.append(f"cidr: the subnet {cidr} is outside the VPC {vpc}")
+    return bad
+
+
+# ---------------------------------------------------------------- chart versions
+
+
+def check_versions(p: Platform) -> list[str]:
+    bad = []
+    for release in p.files[f"helmfile.d/environments/{p.env}.yaml"][0]["releases"]:
+        if release["chart"].startswith("../"):
+            continue
+        entry = p.catalog[release["name"]]
+        verified = (entry.get("upstream") or {}).get("version")
+        if str(verified) != str(release["version"]):
+            bad.append(f"versions: {release['name']} {release['version']} is not the version verified upstream ({verified})")
+    for _, doc in p.docs(f"gitops/{p.env}/apps/"):
+        for source in doc["spec"].get("sources", []):
+            if source.get("chart"):
+                verified = (p.catalog[doc["metadata"]["name"]].get("upstream") or {}).get("version")
+                if str(source["targetRevision"]) != str(verified):
+                    bad.append(f"versions: Application {doc['metadata']['name']} syncs {source['targetRevision']}, verified is {verified}")
+    return bad
+
+
+CHECKS = {"irsa": check_irsa, "hosts": check_hosts, "oidc": check_oidc, "cidrs": check_cidrs, "versions": check_versions}
