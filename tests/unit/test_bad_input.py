@@ -48,6 +48,28 @@ def run_playbook(playbook: Path, extra_vars: dict) -> subprocess.CompletedProces
     )
 
 
+def assert_rule_failed(result: subprocess.CompletedProcess, needle: str, first_api_task: str) -> str:
+    """The play failed on the rule whose message holds needle, before first_api_task ran.
+
+    Each rule is its own assert task and a play stops at its first failure, so a needle taken from
+    one rule's message cannot be satisfied by another rule failing. Returns the output with its
+    whitespace folded (the YAML callback wraps long messages).
+    """
+    out = result.stdout + result.stderr
+    flat = " ".join(out.split())
+    assert result.returncode != 0, out
+    assert needle in flat, out
+    assert first_api_task not in out, "the role reached an API call"
+    return flat
+
+
+def assert_validation_passed(result: subprocess.CompletedProcess, first_api_task: str) -> None:
+    """Good input passes every rule: the role reaches its first API call (which fails on the closed port)."""
+    out = result.stdout + result.stderr
+    assert first_api_task in out, out
+    assert "Check that" not in out.split(first_api_task)[1], "a validation task ran after the first API call"
+
+
 KMS_BASE = {
     "aws_kms_alias_prefix": "p-local",
     "aws_kms_region": "eu-west-1",
@@ -76,12 +98,26 @@ def test_aws_kms_rejects_bad_input_before_any_api_call(tmp_path, extra, needle):
     assert "Manage the customer-managed keys" not in out, "the role reached an API call"
 
 
-def test_aws_kms_rejects_a_bad_key_name_before_any_api_call(tmp_path):
-    result = run_role(tmp_path, "aws_kms", {**KMS_BASE, "aws_kms_keys": [{"name": "Data Key"}]})
-    out = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "aws_kms_keys names must be unique" in out
-    assert "Manage the customer-managed keys" not in out
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"aws_kms_keys": [{"name": "Data Key"}]}, "aws_kms_keys names must match ^[a-z0-9][a-z0-9-]{0,62}$ (got ['Data Key'])"),
+        ({"aws_kms_keys": [{"name": "data"}, {"name": "logs"}, {"name": "data"}]}, "aws_kms_keys names must be unique (got ['data'] more than once)"),
+        ({"aws_kms_keys": [{"name": "data"}], "aws_kms_account_id": "12345"}, "aws_kms_account_id must be 12 digits (got '12345')"),
+        ({"aws_kms_keys": [{"name": "data"}], "aws_kms_pending_window": 5}, "aws_kms_pending_window must be an integer from 7 to 30 days (got '5')"),
+        (
+            {"aws_kms_keys": [{"name": "data"}], "aws_kms_tags": {"Project": "P"}},
+            "aws_kms_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})",
+        ),
+    ],
+)
+def test_aws_kms_rule_fails_with_its_own_message_before_any_api_call(tmp_path, extra, needle):
+    assert_rule_failed(run_role(tmp_path, "aws_kms", {**KMS_BASE, **extra}), needle, "Manage the customer-managed keys")
+
+
+def test_aws_kms_good_input_passes_every_rule(tmp_path):
+    result = run_role(tmp_path, "aws_kms", {**KMS_BASE, "aws_kms_keys": [{"name": "data"}, {"name": "logs"}]})
+    assert_validation_passed(result, "Manage the customer-managed keys")
 
 
 def test_k8s_namespaces_requires_a_reason_below_restricted(tmp_path):
