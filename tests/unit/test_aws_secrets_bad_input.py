@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_bad_input import assert_validation_passed, run_role
+from test_bad_input import assert_spec_failed, assert_validation_passed, run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -33,7 +33,9 @@ def check(result, needle):
     ],
 )
 def test_spec_rejects_bad_input(tmp_path, extra, needle):
-    check(run_role(tmp_path, "aws_secrets", {**PLATFORM, **extra}), needle)
+    result = run_role(tmp_path, "aws_secrets", {**PLATFORM, **extra})
+    check(result, needle)
+    assert_spec_failed(result, needle)
 
 
 LAMBDA = "arn:aws:lambda:eu-west-1:123456789012:function:rotate"
@@ -90,7 +92,7 @@ def test_good_input_passes_every_rule(tmp_path):
         "aws_secrets_secrets": [{"name": "db/app", "source": "vault", "value": VALUE, "rotation_lambda_arn": LAMBDA, "rotation_days": 30}],
         "aws_secrets_parameters": [{"name": "db/app", "length": 32}],
     }
-    assert_validation_passed(run_role(tmp_path, "aws_secrets", {**PLATFORM, **good}), "Manage the Secrets Manager secrets")
+    assert_validation_passed(run_role(tmp_path, "aws_secrets", {**PLATFORM, **good}))
 
 
 def test_an_unset_environment_variable_is_named(tmp_path, monkeypatch):
