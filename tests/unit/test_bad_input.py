@@ -128,13 +128,23 @@ def test_aws_kms_good_input_passes_every_rule(tmp_path):
     assert_validation_passed(result)
 
 
-def test_k8s_namespaces_requires_a_reason_below_restricted(tmp_path):
-    result = run_role(
-        tmp_path,
-        "k8s_namespaces",
-        {"k8s_namespaces_kubeconfig": "/nonexistent", "k8s_namespaces_list": [{"name": "x", "pod_security": "privileged"}], "platform_env": "local"},
-    )
-    out = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "without a pod_security_reason ['x']" in out
-    assert "Apply the platform namespaces" not in out
+K8S_BASE = {"k8s_namespaces_kubeconfig": "/nonexistent", "platform_env": "local"}
+
+
+@pytest.mark.parametrize(
+    ("namespaces", "needle"),
+    [
+        ([{"name": "Apps_1"}], "k8s_namespaces_list names must be DNS labels (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$) (got ['Apps_1'])"),
+        (
+            [{"name": "x", "pod_security": "privileged"}],
+            "k8s_namespaces_list entries with pod_security below 'restricted' need a pod_security_reason (missing in ['x'])",
+        ),
+    ],
+)
+def test_k8s_namespaces_rule_fails_with_its_own_message(tmp_path, namespaces, needle):
+    assert_rule_failed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, "k8s_namespaces_list": namespaces}), needle, "Apply the platform namespaces")
+
+
+def test_k8s_namespaces_good_input_passes_every_rule(tmp_path):
+    namespaces = [{"name": "apps"}, {"name": "x", "pod_security": "baseline", "pod_security_reason": "legacy chart"}]
+    assert_validation_passed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, "k8s_namespaces_list": namespaces}))
