@@ -25,21 +25,21 @@ def test_argument_spec_rejects_bad_input(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        ({"aws_auth_password_min_length": 8}, "aws_auth_password_min_length must be an integer from 14 to 99 (got '8')"),
+        ({"aws_auth_password_min_length": 8}, "aws_auth_password_min_length must be 14..99 (got '8')"),
         (
             {"platform_env": "prod", "aws_auth_mfa": "OPTIONAL", "aws_auth_advanced_security": "ENFORCED"},
-            "aws_auth_mfa must be ON and aws_auth_advanced_security ENFORCED when platform_env is prod (got aws_auth_mfa 'OPTIONAL'",
+            "in prod aws_auth_mfa must be ON and aws_auth_advanced_security ENFORCED (got aws_auth_mfa 'OPTIONAL'",
         ),
         ({"aws_auth_domain": "p-aws-login"}, "aws_auth_domain must be a lowercase domain prefix (letters, digits, dashes) without 'aws' (got 'p-aws-login')"),
         ({"aws_auth_clients": [{**CLIENT, "name": "Grafana"}]}, "aws_auth_clients names must match ^[a-z][a-z0-9-]{0,30}$ (got ['Grafana'])"),
         ({"aws_auth_clients": [CLIENT, CLIENT]}, "aws_auth_clients names must be unique (got ['grafana'] more than once)"),
         (
             {"aws_auth_clients": [{**CLIENT, "callback_urls": ["http://grafana.example.com/"]}]},
-            "aws_auth_clients callback_urls must be https:// URLs (got ['http://grafana.example.com/'])",
+            "aws_auth_clients must use https callback_urls (got ['http://grafana.example.com/'])",
         ),
         (
             {"aws_auth_clients": [{**CLIENT, "logout_urls": ["http://grafana.example.com/"]}]},
-            "aws_auth_clients logout_urls must be https:// URLs (got ['http://grafana.example.com/'])",
+            "aws_auth_clients must use https logout_urls (got ['http://grafana.example.com/'])",
         ),
         ({"aws_auth_clients": [{**CLIENT, "callback_urls": []}]}, "aws_auth_clients entries need at least one callback_urls entry (none in ['grafana'])"),
         (

@@ -36,7 +36,7 @@ def test_argument_spec_rejects_bad_input(tmp_path):
         ),
         (
             {"aws_backup_tiers": [{"name": "daily", "schedule": "rate(1 day)", "retention_days": 14}]},
-            "aws_backup_tiers schedule must be cron(...) (got ['rate(1 day)'])",
+            "aws_backup_tiers entries need a schedule cron(...) expression (got ['rate(1 day)'])",
         ),
         (
             {"aws_backup_tiers": [{"name": "daily", "schedule": "cron(0 3 * * ? *)", "retention_days": 3}]},

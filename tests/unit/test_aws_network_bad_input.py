@@ -30,9 +30,9 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
     [
         ({"aws_network_vpc_cidr": "10.40.0.0/12"}, "aws_network_vpc_cidr must be a /16 to /24 IPv4 CIDR (got '10.40.0.0/12')"),
         # The argument spec splits a string into a list, so the zone-count rule catches it.
-        ({"aws_network_azs": "eu-west-1a"}, "aws_network_azs must list three distinct availability zones (got eu-west-1a)"),
-        ({"aws_network_azs": ["eu-west-1a", "eu-west-1b"]}, "aws_network_azs must list three distinct availability zones (got ['eu-west-1a', 'eu-west-1b'])"),
-        ({"aws_network_azs": ["eu-west-1a", "eu-west-1a", "eu-west-1b"]}, "aws_network_azs must list three distinct availability zones"),
+        ({"aws_network_azs": "eu-west-1a"}, "aws_network_azs three distinct zones are required (got eu-west-1a)"),
+        ({"aws_network_azs": ["eu-west-1a", "eu-west-1b"]}, "aws_network_azs three distinct zones are required (got ['eu-west-1a', 'eu-west-1b'])"),
+        ({"aws_network_azs": ["eu-west-1a", "eu-west-1a", "eu-west-1b"]}, "aws_network_azs three distinct zones are required"),
         (
             {"aws_network_azs": ["eu-west-1a", "eu-west-1b", "eu-central-1c"]},
             "aws_network_azs must be zones of aws_network_region 'eu-west-1' (got ['eu-central-1c'])",
