@@ -68,7 +68,7 @@ def test_good_input_passes_every_rule(tmp_path, role):
             (
                 {"aws_edge_managed_rule_groups": ["AWSManagedRulesCommonRuleSet"]},
                 "aws_edge_managed_rule_groups must include the baseline groups"
-                " (missing ['AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'])",
+                " (missing ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet'])",
             ),
             (
                 {"aws_edge_waf_log_bucket": "waf-logs"},
