@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.mosaic.platform.plugins.module_utils.arn_patterns import arn_regex
+
 _COMPONENT = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")
+_SNS_ARN = arn_regex("sns_topic")
 
 
 class BudgetError(ValueError):

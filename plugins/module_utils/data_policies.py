@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+from ansible_collections.mosaic.platform.plugins.module_utils.arn_patterns import is_arn
 from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError, _as_list, _principals
 
 SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$")
@@ -65,7 +66,7 @@ def s3_bucket_access_policy(bucket: str, access: str = "write", prefix: str = ""
 def opensearch_access_policy(domain_arn: str, principals: list[str]) -> dict:
     """Domain resource policy: only the named roles reach the HTTP API; fine-grained access
     control then maps them to OpenSearch roles."""
-    if not re.match(r"^arn:aws[a-z-]*:es:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]{2,27}$", domain_arn or ""):
+    if not is_arn(domain_arn, "opensearch_domain"):
         raise PolicyError(f"domain_arn must be an OpenSearch domain ARN, got {domain_arn!r}")
     principals = sorted(set(principals or []))
     if not principals:

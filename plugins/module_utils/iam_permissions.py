@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import re
 
+from ansible_collections.mosaic.platform.plugins.module_utils.arn_patterns import arn_regex
+
 
 class PermissionPolicyError(ValueError):
     """A permission policy breaks the least-privilege baseline."""
 
 
-_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$")
+_KEY_ARN = arn_regex("kms_key")
 _SERVICE_WIDE = re.compile(r"^[a-z0-9-]+:\*$")
 # The only KMS actions without a key resource: listing. They reveal names, never use a key.
 _KMS_UNSCOPED = {"kms:listaliases", "kms:listkeys"}

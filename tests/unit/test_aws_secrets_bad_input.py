@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import assert_spec_failed, assert_validation_passed, run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -17,7 +17,7 @@ VALUE = "do-not-print-me-0123456789"
 def check(result, needle):
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
-    assert needle in out, out
+    assert needle in " ".join(out.split()), out
     assert "Manage the secrets" not in out and "Manage the SecureString parameters" not in out, "the role reached an API call"
     assert VALUE not in out, "a value leaked into the output"
 
@@ -33,24 +33,66 @@ def check(result, needle):
     ],
 )
 def test_spec_rejects_bad_input(tmp_path, extra, needle):
-    check(run_role(tmp_path, "aws_secrets", {**PLATFORM, **extra}), needle)
+    result = run_role(tmp_path, "aws_secrets", {**PLATFORM, **extra})
+    check(result, needle)
+    assert_spec_failed(result, needle)
+
+
+LAMBDA = "arn:aws:lambda:eu-west-1:123456789012:function:rotate"
 
 
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        ({"aws_secrets_secrets": [{"name": "bad name"}]}, "aws_secrets_secrets and aws_secrets_parameters names"),
-        ({"aws_secrets_secrets": [{"name": "a"}, {"name": "a"}]}, "must be unique"),
-        ({"aws_secrets_secrets": [{"name": "a", "source": "env"}]}, "source=env needs env_var"),
-        ({"aws_secrets_parameters": [{"name": "a", "source": "vault"}]}, "source=vault needs value"),
-        ({"aws_secrets_secrets": [{"name": "a", "length": 8}]}, "length"),
-        ({"aws_secrets_secrets": [{"name": "a", "rotation_lambda_arn": "arn:aws:iam::1:role/x"}]}, "rotation_lambda_arn"),
-        ({"aws_secrets_parameters": [{"name": "a", "rotation_lambda_arn": "arn:aws:lambda:eu-west-1:1:function:r"}]}, "secrets only"),
-        ({"aws_secrets_secrets": [{"name": "a", "source": "vault", "value": VALUE, "rotation_days": 0}]}, "rotation_days"),
+        (
+            {"aws_secrets_secrets": [{"name": "bad name"}]},
+            "aws_secrets_parameters names must be paths of [A-Za-z0-9_+=.@-] segments, without the /<slug>/<env>/ prefix (got ['bad name'])",
+        ),
+        ({"aws_secrets_secrets": [{"name": "a"}, {"name": "a"}]}, "aws_secrets_secrets names must be unique (got ['a'] more than once)"),
+        ({"aws_secrets_parameters": [{"name": "a"}, {"name": "b"}, {"name": "b"}]}, "aws_secrets_parameters names must be unique (got ['b'] more than once)"),
+        ({"aws_secrets_secrets": [{"name": "a", "source": "env"}]}, "entries with source=env need env_var (missing in ['a'])"),
+        ({"aws_secrets_parameters": [{"name": "a", "source": "vault"}]}, "entries with source=vault need value (missing in ['a'])"),
+        ({"aws_secrets_secrets": [{"name": "a", "length": 8}]}, "aws_secrets_secrets and aws_secrets_parameters length must be 16 to 4096 (got {'a': 8})"),
+        (
+            {"aws_secrets_parameters": [{"name": "a", "length": 5000}]},
+            "aws_secrets_secrets and aws_secrets_parameters length must be 16 to 4096 (got {'a': 5000})",
+        ),
+        (
+            {"aws_secrets_secrets": [{"name": "a", "rotation_lambda_arn": "arn:aws:iam::123456789012:role/x"}]},
+            "aws_secrets_secrets rotation_lambda_arn must be a Lambda function ARN (got ['arn:aws:iam::123456789012:role/x'])",
+        ),
+        (
+            {"aws_secrets_parameters": [{"name": "a", "rotation_lambda_arn": LAMBDA}]},
+            "aws_secrets_parameters cannot rotate: rotation_lambda_arn is for aws_secrets_secrets only (set on ['a'])",
+        ),
+        (
+            {"aws_secrets_secrets": [{"name": "a", "source": "vault", "value": VALUE, "rotation_lambda_arn": LAMBDA, "rotation_days": 0}]},
+            "aws_secrets_secrets rotation_days must be 1 to 365 (got {'a': 0})",
+        ),
+        (
+            {"aws_secrets_secrets": [{"name": "a", "rotation_lambda_arn": LAMBDA, "rotation_days": 400}]},
+            "aws_secrets_secrets rotation_days must be 1 to 365 (got {'a': 400})",
+        ),
+        ({"aws_secrets_generate_length": 8}, "aws_secrets_generate_length must be 16 to 4096 (got '8')"),
+        ({"aws_secrets_tags": {"Project": "P"}}, "aws_secrets_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
     ],
 )
-def test_assert_rejects_bad_values_without_printing_them(tmp_path, extra, needle):
+def test_rule_fails_with_its_own_message_without_printing_values(tmp_path, extra, needle):
     check(run_role(tmp_path, "aws_secrets", {**PLATFORM, **extra}), needle)
+
+
+def test_a_vault_value_never_reaches_a_message(tmp_path):
+    """Every rule that reads vault entries fails naming the entry, not its value."""
+    bad = {"name": "a b", "source": "vault", "value": VALUE, "length": 8, "rotation_days": 0}
+    check(run_role(tmp_path, "aws_secrets", {**PLATFORM, "aws_secrets_secrets": [bad]}), "(got ['a b'])")
+
+
+def test_good_input_passes_every_rule(tmp_path):
+    good = {
+        "aws_secrets_secrets": [{"name": "db/app", "source": "vault", "value": VALUE, "rotation_lambda_arn": LAMBDA, "rotation_days": 30}],
+        "aws_secrets_parameters": [{"name": "db/app", "length": 32}],
+    }
+    assert_validation_passed(run_role(tmp_path, "aws_secrets", {**PLATFORM, **good}))
 
 
 def test_an_unset_environment_variable_is_named(tmp_path, monkeypatch):

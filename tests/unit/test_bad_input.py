@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,40 @@ def run_playbook(playbook: Path, extra_vars: dict) -> subprocess.CompletedProces
     )
 
 
+def assert_rule_failed(result: subprocess.CompletedProcess, needle: str, first_api_task: str) -> str:
+    """The play failed on the rule whose message holds needle, before first_api_task ran.
+
+    Each rule is its own assert task and a play stops at its first failure, so a needle taken from
+    one rule's message cannot be satisfied by another rule failing. Returns the output with its
+    whitespace folded (the YAML callback wraps long messages).
+    """
+    out = result.stdout + result.stderr
+    flat = " ".join(out.split())
+    assert result.returncode != 0, out
+    assert needle in flat, out
+    assert first_api_task not in out, "the role reached an API call"
+    return flat
+
+
+def assert_spec_failed(result: subprocess.CompletedProcess, needle: str) -> str:
+    """The argument spec rejected the input, naming needle, before any rule of validate.yml ran."""
+    out = result.stdout + result.stderr
+    flat = " ".join(out.split())
+    assert result.returncode != 0, out
+    assert "Validating arguments against arg spec" in out
+    assert needle in flat, out
+    assert ": Check that " not in out, "the argument spec let the input through to the rules"
+    return flat
+
+
+def assert_validation_passed(result: subprocess.CompletedProcess) -> None:
+    """Good input passes every rule: the play gets past validate.yml (to an API call that fails on the closed port)."""
+    out = result.stdout + result.stderr
+    tasks = re.findall(r"^TASK \[[^:]+ : (.*?)\] \**$", out, flags=re.MULTILINE)
+    assert any(t.startswith("Check that ") for t in tasks), out
+    assert not tasks[-1].startswith(("Check that ", "Validating arguments")), out
+
+
 KMS_BASE = {
     "aws_kms_alias_prefix": "p-local",
     "aws_kms_region": "eu-west-1",
@@ -68,29 +103,48 @@ KMS_BASE = {
     ],
 )
 def test_aws_kms_rejects_bad_input_before_any_api_call(tmp_path, extra, needle):
-    result = run_role(tmp_path, "aws_kms", {**KMS_BASE, **extra})
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
-    assert "Validating arguments against arg spec" in out
-    assert needle in out
-    assert "Manage the customer-managed keys" not in out, "the role reached an API call"
+    assert_spec_failed(run_role(tmp_path, "aws_kms", {**KMS_BASE, **extra}), needle)
 
 
-def test_aws_kms_rejects_a_bad_key_name_before_any_api_call(tmp_path):
-    result = run_role(tmp_path, "aws_kms", {**KMS_BASE, "aws_kms_keys": [{"name": "Data Key"}]})
-    out = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "aws_kms_keys names must be unique" in out
-    assert "Manage the customer-managed keys" not in out
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"aws_kms_keys": [{"name": "Data Key"}]}, "aws_kms_keys names must match ^[a-z0-9][a-z0-9-]{0,62}$ (got ['Data Key'])"),
+        ({"aws_kms_keys": [{"name": "data"}, {"name": "logs"}, {"name": "data"}]}, "aws_kms_keys names must be unique (got ['data'] more than once)"),
+        ({"aws_kms_keys": [{"name": "data"}], "aws_kms_account_id": "12345"}, "aws_kms_account_id must be 12 digits (got '12345')"),
+        ({"aws_kms_keys": [{"name": "data"}], "aws_kms_pending_window": 5}, "aws_kms_pending_window must be an integer from 7 to 30 days (got '5')"),
+        (
+            {"aws_kms_keys": [{"name": "data"}], "aws_kms_tags": {"Project": "P"}},
+            "aws_kms_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})",
+        ),
+    ],
+)
+def test_aws_kms_rule_fails_with_its_own_message_before_any_api_call(tmp_path, extra, needle):
+    assert_rule_failed(run_role(tmp_path, "aws_kms", {**KMS_BASE, **extra}), needle, "Manage the customer-managed keys")
 
 
-def test_k8s_namespaces_requires_a_reason_below_restricted(tmp_path):
-    result = run_role(
-        tmp_path,
-        "k8s_namespaces",
-        {"k8s_namespaces_kubeconfig": "/nonexistent", "k8s_namespaces_list": [{"name": "x", "pod_security": "privileged"}], "platform_env": "local"},
-    )
-    out = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "without a pod_security_reason ['x']" in out
-    assert "Apply the platform namespaces" not in out
+def test_aws_kms_good_input_passes_every_rule(tmp_path):
+    result = run_role(tmp_path, "aws_kms", {**KMS_BASE, "aws_kms_keys": [{"name": "data"}, {"name": "logs"}]})
+    assert_validation_passed(result)
+
+
+K8S_BASE = {"k8s_namespaces_kubeconfig": "/nonexistent", "platform_env": "local"}
+
+
+@pytest.mark.parametrize(
+    ("namespaces", "needle"),
+    [
+        ([{"name": "Apps_1"}], "k8s_namespaces_list names must be DNS labels (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$) (got ['Apps_1'])"),
+        (
+            [{"name": "x", "pod_security": "privileged"}],
+            "k8s_namespaces_list entries with pod_security below 'restricted' need a pod_security_reason (missing in ['x'])",
+        ),
+    ],
+)
+def test_k8s_namespaces_rule_fails_with_its_own_message(tmp_path, namespaces, needle):
+    assert_rule_failed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, "k8s_namespaces_list": namespaces}), needle, "Apply the platform namespaces")
+
+
+def test_k8s_namespaces_good_input_passes_every_rule(tmp_path):
+    namespaces = [{"name": "apps"}, {"name": "x", "pod_security": "baseline", "pod_security_reason": "legacy chart"}]
+    assert_validation_passed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, "k8s_namespaces_list": namespaces}))

@@ -7,7 +7,7 @@ failure would be a connection error, not the messages asserted here.
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -26,31 +26,58 @@ FIRST_API_TASK = {
 }
 
 
+def with_phase(rows):
+    """Cases without a phase are rules of the role's validate.yml."""
+    return [row if len(row) == 3 else (*row, "assert") for row in rows]
+
+
 def assert_rejected(tmp_path, role, extra, needle, phase):
     result = run_role(tmp_path, role, {**PLATFORM, **extra})
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
+    out = assert_rule_failed(result, needle, FIRST_API_TASK[role])
     if phase == "spec":
-        assert "Validating arguments against arg spec" in out
+        assert_spec_failed(result, needle)
     else:
-        assert "Validate the" in out
-    assert needle in out, out
-    assert FIRST_API_TASK[role] not in out, "the role reached an API call"
+        assert f"TASK [mosaic.platform.{role} : Check that" in out
+
+
+@pytest.mark.parametrize("role", sorted(FIRST_API_TASK))
+def test_good_input_passes_every_rule(tmp_path, role):
+    assert_validation_passed(run_role(tmp_path, role, PLATFORM))
 
 
 @pytest.mark.parametrize(
     ("extra", "needle", "phase"),
-    [
-        ({"aws_edge_certificate_domains": "app.example.com"}, "aws_edge_certificate_domains", "spec"),
-        ({"aws_edge_rate_limit": "fast"}, "aws_edge_rate_limit", "spec"),
-        ({"aws_edge_web_acl_default_action": "Count"}, "aws_edge_web_acl_default_action", "spec"),
-        ({"aws_edge_rate_limit": 5}, "aws_edge_rate_limit 10..2000000000", "assert"),
-        ({"aws_edge_allowlist_cidrs": ["10.0.0.0"]}, "aws_edge_allowlist_cidrs IPv4 CIDRs", "assert"),
-        ({"aws_edge_waf_log_bucket": "waf-logs"}, "aws_edge_waf_log_bucket must start with aws-waf-logs-", "assert"),
-        ({"aws_edge_redacted_headers": ["authorization"]}, "aws_edge_redacted_headers must include authorization", "assert"),
-        ({"aws_edge_managed_rule_groups": ["AWSManagedRulesCommonRuleSet"]}, "aws_edge_managed_rule_groups must include", "assert"),
-        ({"aws_edge_certificate_domains": ["App.Example.com"]}, "aws_edge_certificate_domains must be unique lowercase", "assert"),
-    ],
+    with_phase(
+        [
+            # The argument spec splits a string into a list, so a rule catches it.
+            ({"aws_edge_certificate_domains": "app.example.com"}, "aws_edge_certificate_domains must be a list of DNS names (got 'app.example.com')"),
+            ({"aws_edge_rate_limit": "fast"}, "aws_edge_rate_limit", "spec"),
+            ({"aws_edge_web_acl_default_action": "Count"}, "aws_edge_web_acl_default_action", "spec"),
+            (
+                {"aws_edge_certificate_domains": ["App.Example.com"]},
+                "aws_edge_certificate_domains must be lowercase DNS names, optionally *. wildcards (got ['App.Example.com'])",
+            ),
+            (
+                {"aws_edge_certificate_domains": ["app.example.com", "app.example.com"]},
+                "aws_edge_certificate_domains must be unique (got ['app.example.com', 'app.example.com'])",
+            ),
+            ({"aws_edge_web_acl_name": "p web acl"}, "aws_edge_web_acl_name must match ^[A-Za-z0-9_-]{1,128}$ (got 'p web acl')"),
+            ({"aws_edge_allowlist_ip_set_name": "p/allow"}, "aws_edge_allowlist_ip_set_name must match ^[A-Za-z0-9_-]{1,128}$ (got 'p/allow')"),
+            ({"aws_edge_rate_limit": 5}, "aws_edge_rate_limit must be an integer from 10 to 2000000000 (got '5')"),
+            ({"aws_edge_allowlist_cidrs": ["10.0.0.0"]}, "aws_edge_allowlist_cidrs must be IPv4 CIDRs (got ['10.0.0.0'])"),
+            (
+                {"aws_edge_managed_rule_groups": ["AWSManagedRulesCommonRuleSet"]},
+                "aws_edge_managed_rule_groups must include the baseline groups"
+                " (missing ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet'])",
+            ),
+            (
+                {"aws_edge_waf_log_bucket": "waf-logs"},
+                "aws_edge_waf_log_bucket must match ^aws-waf-logs-[a-z0-9.-]{1,50}$ when aws_edge_waf_logging is on (got 'waf-logs')",
+            ),
+            ({"aws_edge_redacted_headers": ["Authorization"]}, "aws_edge_redacted_headers must include authorization and cookie (missing ['cookie'])"),
+            ({"aws_edge_tags": {"Project": "P"}}, "aws_edge_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+        ]
+    ),
 )
 def test_aws_edge_rejects_bad_input(tmp_path, extra, needle, phase):
     assert_rejected(tmp_path, "aws_edge", extra, needle, phase)
@@ -58,17 +85,33 @@ def test_aws_edge_rejects_bad_input(tmp_path, extra, needle, phase):
 
 @pytest.mark.parametrize(
     ("extra", "needle", "phase"),
-    [
-        ({"aws_audit_tables": ["cloudtrail", "vpc_flow"]}, "aws_audit_tables", "spec"),
-        ({"aws_audit_named_queries": [{"name": "x"}]}, "query", "spec"),
-        ({"aws_audit_named_queries": [{"name": "x", "query": "SELECT 1", "sql": "y"}]}, "sql", "spec"),
-        ({"aws_audit_bytes_scanned_cutoff": "big"}, "aws_audit_bytes_scanned_cutoff", "spec"),
-        ({"aws_audit_bytes_scanned_cutoff": 1024}, "aws_audit_bytes_scanned_cutoff >= 10485760", "assert"),
-        ({"aws_audit_athena_database": "Audit-DB"}, "aws_audit_athena_database", "assert"),
-        ({"aws_kms_outputs": {"audit": {"arn": "not-an-arn"}}}, "aws_audit_kms_key_arn a KMS key ARN", "assert"),
-        ({"aws_audit_cloudwatch_logs": True}, "aws_audit_cloudwatch_logs_role_arn a role ARN", "assert"),
-        ({"aws_audit_projection_start": "2026-01-01"}, "aws_audit_projection_start YYYY/MM/DD", "assert"),
-    ],
+    with_phase(
+        [
+            ({"aws_audit_tables": ["cloudtrail", "vpc_flow"]}, "aws_audit_tables", "spec"),
+            ({"aws_audit_named_queries": [{"name": "x"}]}, "query", "spec"),
+            ({"aws_audit_named_queries": [{"name": "x", "query": "SELECT 1", "sql": "y"}]}, "sql", "spec"),
+            ({"aws_audit_bytes_scanned_cutoff": "big"}, "aws_audit_bytes_scanned_cutoff", "spec"),
+            ({"aws_audit_trail_name": "p"}, "aws_audit_trail_name must be 3-128 letters, digits, '.', '_' or '-' (got 'p')"),
+            ({"aws_audit_log_bucket": "P_Logs"}, "aws_audit_log_bucket must be an S3 bucket name (got 'P_Logs')"),
+            ({"aws_audit_waf_log_bucket": "waf-logs"}, "aws_audit_waf_log_bucket must match ^aws-waf-logs-[a-z0-9.-]{1,50}$ (got 'waf-logs')"),
+            ({"aws_kms_outputs": {"audit": {"arn": "not-an-arn"}}}, "aws_audit_kms_key_arn must be a KMS key ARN; run aws_kms first (got 'not-an-arn')"),
+            (
+                {"aws_audit_cloudwatch_logs": True},
+                "aws_audit_cloudwatch_logs_role_arn must be an IAM role ARN when aws_audit_cloudwatch_logs is on (got '')",
+            ),
+            ({"aws_audit_athena_workgroup": "p workgroup"}, "aws_audit_athena_workgroup must match ^[A-Za-z0-9._-]{1,128}$ (got 'p workgroup')"),
+            ({"aws_audit_athena_database": "Audit-DB"}, "aws_audit_athena_database must be lowercase letters, digits and underscores (got 'Audit-DB')"),
+            ({"aws_audit_bytes_scanned_cutoff": 1024}, "aws_audit_bytes_scanned_cutoff must be an integer >= 10485760 (got '1024')"),
+            ({"aws_audit_account_id": "1234"}, "aws_audit_account_id must be 12 digits (got '1234')"),
+            ({"aws_audit_projection_start": "2026-01-01"}, "aws_audit_projection_start must be YYYY/MM/DD (got '2026-01-01')"),
+            ({"aws_audit_projection_regions": ["eu-west-1", "Frankfurt"]}, "aws_audit_projection_regions must be region names (got ['Frankfurt'])"),
+            (
+                {"aws_audit_named_queries": [{"name": "x", "query": "SELECT 1"}, {"name": "x", "query": "SELECT 2"}]},
+                "aws_audit_named_queries names must be unique (got ['x'] more than once)",
+            ),
+            ({"aws_audit_tags": {"Project": "P"}}, "aws_audit_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+        ]
+    ),
 )
 def test_aws_audit_rejects_bad_input(tmp_path, extra, needle, phase):
     assert_rejected(tmp_path, "aws_audit", extra, needle, phase)
@@ -76,16 +119,42 @@ def test_aws_audit_rejects_bad_input(tmp_path, extra, needle, phase):
 
 @pytest.mark.parametrize(
     ("extra", "needle", "phase"),
-    [
-        ({"aws_cost_component_budgets": [{"name": "edge"}]}, "amount", "spec"),
-        ({"aws_cost_component_budgets": [{"name": "edge", "amount": 5, "limit": 3}]}, "limit", "spec"),
-        ({"aws_cost_actual_thresholds": "80"}, "aws_cost_actual_thresholds", "spec"),
-        ({"aws_cost_component_budgets": [{"name": "Edge Team", "amount": 5}]}, "aws_cost_component_budgets names unique lowercase", "assert"),
-        ({"aws_cost_actual_thresholds": [0]}, "aws_cost_actual_thresholds non-empty percentages", "assert"),
-        ({"aws_cost_notify_emails": ["finops"]}, "aws_cost_notify_emails at most 10 e-mail addresses", "assert"),
-        ({"aws_cost_notify_sns_topic_arn": ""}, "aws_cost_notify_emails | length > 0 or aws_cost_notify_sns_topic_arn", "assert"),
-        ({"aws_cost_total_monthly_limit": -1}, "aws_cost_total_monthly_limit", "assert"),
-    ],
+    with_phase(
+        [
+            ({"aws_cost_component_budgets": [{"name": "edge"}]}, "amount", "spec"),
+            ({"aws_cost_component_budgets": [{"name": "edge", "amount": 5, "limit": 3}]}, "limit", "spec"),
+            (
+                {"aws_cost_actual_thresholds": "80"},
+                "aws_cost_forecasted_thresholds and aws_cost_actual_thresholds must be lists of percentages (got '[100]' and '80')",
+            ),
+            ({"aws_cost_budget_prefix": "p budget"}, "aws_cost_budget_prefix must match ^[A-Za-z0-9_.-]{1,80}$ (got 'p budget')"),
+            ({"aws_cost_total_monthly_limit": -1}, "aws_cost_total_monthly_limit must be a positive amount (got '-1')"),
+            (
+                {"aws_cost_component_budgets": [{"name": "Edge Team", "amount": 5}]},
+                "aws_cost_component_budgets names must match ^[a-z0-9][a-z0-9-]{0,62}$ (got ['Edge Team'])",
+            ),
+            (
+                {"aws_cost_component_budgets": [{"name": "edge", "amount": 5}, {"name": "edge", "amount": 6}]},
+                "aws_cost_component_budgets names must be unique (got ['edge'] more than once)",
+            ),
+            ({"aws_cost_component_budgets": [{"name": "edge", "amount": 0}]}, "aws_cost_component_budgets amounts must be positive (got [0.0])"),
+            ({"aws_cost_actual_thresholds": [0]}, "aws_cost_forecasted_thresholds and aws_cost_actual_thresholds must be percentages in (0, 1000] (got [0.0])"),
+            (
+                {"aws_cost_forecasted_thresholds": [2000]},
+                "aws_cost_forecasted_thresholds and aws_cost_actual_thresholds must be percentages in (0, 1000] (got [2000.0])",
+            ),
+            ({"aws_cost_actual_thresholds": []}, "aws_cost_forecasted_thresholds and aws_cost_actual_thresholds must each list at least one threshold"),
+            ({"aws_cost_notify_emails": ["finops"]}, "aws_cost_notify_emails must be e-mail addresses (got ['finops'])"),
+            ({"aws_cost_notify_emails": [f"f{i}@example.com" for i in range(11)]}, "aws_cost_notify_emails must list at most 10 addresses (got 11)"),
+            (
+                {"aws_cost_notify_sns_topic_arn": "arn:aws:sqs:eu-west-1:123456789012:q"},
+                "aws_cost_notify_sns_topic_arn must be empty or an SNS topic ARN (got 'arn:aws:sqs:eu-west-1:123456789012:q')",
+            ),
+            ({"aws_cost_notify_sns_topic_arn": ""}, "aws_cost_notify_emails or aws_cost_notify_sns_topic_arn must name at least one subscriber (got neither)"),
+            ({"aws_cost_account_id": "1234"}, "aws_cost_account_id must be 12 digits (got '1234')"),
+            ({"aws_cost_tags": {"Project": "P"}}, "aws_cost_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+        ]
+    ),
 )
 def test_aws_cost_rejects_bad_input(tmp_path, extra, needle, phase):
     assert_rejected(tmp_path, "aws_cost", extra, needle, phase)
