@@ -13,6 +13,7 @@ PLATFORM = {
     "platform_prefix": "p-local",
     "platform_project": "P",
     "platform_env": "local",
+    "platform_domain": "local.example.com",
     "platform_aws_region": "eu-west-1",
     "platform_aws_account_id": "123456789012",
     "platform_tags": {"Project": "P", "Env": "local", "Owner": "o"},

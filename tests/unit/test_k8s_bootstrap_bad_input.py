@@ -16,6 +16,9 @@ BASE = {
     "k8s_bootstrap_netpol_allows": [],
     "k8s_bootstrap_service_accounts": [],
     "k8s_bootstrap_secrets": [],
+    # What the role otherwise reads from the earlier phases' outputs (the mosaic.platform.outputs lookup).
+    "k8s_bootstrap_netpol_endpoint_cidrs": [],
+    "k8s_bootstrap_irsa_roles": {},
 }
 FIRST_CALL = "List the existing namespaces"
 
