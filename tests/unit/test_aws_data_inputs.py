@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,8 @@ from test_bad_input import ANSIBLE_PLAYBOOK, run_role
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ["local", "dev", "staging", "prod"]
 PURPOSE_VARS = ["aws_data_search_snapshot_bucket_purpose", "aws_data_graph_backup_bucket_purpose"]
+OPS = "arn:aws:iam::123456789012:role/p-test-platform-ops"
+IDENTITY = {"aws_identity_outputs": {"human_roles": {"ops": OPS}}}
 BUCKETS = {
     "search-snapshots": {"name": "p-test-search-snapshots-123456789012", "arn": "arn:aws:s3:::p-test-search-snapshots-123456789012"},
     "graph-backups": {"name": "p-test-graph-backups-123456789012", "arn": "arn:aws:s3:::p-test-graph-backups-123456789012"},
@@ -103,10 +107,14 @@ CHECK_PLAY = """
 """
 
 
-def run_check(playbook: Path, extra_vars: dict) -> subprocess.CompletedProcess:
+def run_role_play(playbook: Path, extra_vars: dict, check: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")  # noqa: S106 moto's dummy keys
-    command = [str(ANSIBLE_PLAYBOOK), "--check", "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra_vars)]
+    command = [str(ANSIBLE_PLAYBOOK), *(["--check"] if check else []), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra_vars)]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def run_check(playbook: Path, extra_vars: dict) -> subprocess.CompletedProcess:
+    return run_role_play(playbook, extra_vars, check=True)
 
 
 @pytest.fixture
@@ -118,15 +126,107 @@ def moto_endpoint():
         port = s.getsockname()[1]
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    yield f"http://127.0.0.1:{port}"
+    endpoint = f"http://127.0.0.1:{port}"
+    # moto's backends are per process, not per server: start every test from a clean account.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()  # noqa: S310 loopback
+    yield endpoint
     server.stop()
 
 
 def test_check_mode_on_a_clean_account_resolves_the_names_aws_storage_would_create(tmp_path, moto_endpoint):
     playbook = tmp_path / "check.yml"
     playbook.write_text(CHECK_PLAY.format(endpoint=moto_endpoint))
-    result = run_check(playbook, PLATFORM)
+    result = run_check(playbook, {**PLATFORM, **IDENTITY})
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-4000:]
     assert "RESOLVED p-test-search-snapshots-123456789012 p-test-graph-backups-123456789012" in out, out[-4000:]
     assert "BUCKETS 0" in out, "the check run created a bucket"
+
+
+# -- the OpenSearch master user -------------------------------------------------------------
+
+IDENTITY_PLAY = """
+- name: aws_identity creates the human roles, then aws_data reads its inputs
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/amazon.aws.aws: &aws
+      endpoint_url: "{endpoint}"
+      region: eu-west-1
+    group/community.aws.aws: *aws
+  roles:
+    - role: mosaic.platform.aws_identity
+      vars:
+        aws_identity_github_provider: false
+        aws_identity_saml_provider_arn: arn:aws:iam::123456789012:saml-provider/AWSSSO_test_DO_NOT_DELETE
+        aws_identity_kms_key_arns:
+          data: arn:aws:kms:eu-west-1:123456789012:key/d
+          secrets: arn:aws:kms:eu-west-1:123456789012:key/s
+          storage: arn:aws:kms:eu-west-1:123456789012:key/st
+          messaging: arn:aws:kms:eu-west-1:123456789012:key/m
+  tasks:
+    - name: Read the inputs the way aws_data does
+      ansible.builtin.include_role:
+        name: mosaic.platform.aws_data
+        tasks_from: inputs
+        public: true
+
+    - name: Look up the ops role aws_identity created
+      amazon.aws.iam_role_info:
+        name: p-test-platform-ops
+      check_mode: false
+      register: __probe_ops
+
+    - name: Report both
+      ansible.builtin.debug:
+        msg: "MASTER <{{{{ __aws_data_master_role_arn }}}}> OPS <{{{{ __probe_ops.iam_roles | map(attribute='arn') | join(',') }}}}>"
+"""
+
+
+def _master_and_ops(out: str) -> tuple[str, str]:
+    (found,) = re.findall(r"MASTER <([^>]*)> OPS <([^>]*)>", out)
+    return found
+
+
+def test_the_default_master_user_is_the_ops_role_aws_identity_creates(tmp_path, moto_endpoint):
+    playbook = tmp_path / "identity.yml"
+    playbook.write_text(IDENTITY_PLAY.format(endpoint=moto_endpoint))
+    result = run_role_play(playbook, {**PLATFORM, "aws_storage_outputs": {"buckets": BUCKETS}})
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    master, ops = _master_and_ops(out)
+    assert ops == OPS, "aws_identity did not create <prefix>-platform-ops"
+    assert master == ops
+
+
+def test_check_mode_on_a_clean_account_tolerates_the_ops_role_still_to_be_created(tmp_path, moto_endpoint):
+    playbook = tmp_path / "identity.yml"
+    playbook.write_text(IDENTITY_PLAY.format(endpoint=moto_endpoint))
+    result = run_check(playbook, {**PLATFORM, "aws_storage_outputs": {"buckets": BUCKETS}})
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    assert _master_and_ops(out) == ("", ""), "check mode created the role or resolved another master"
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({}, "aws_data: aws_data_opensearch.master_role_arn is '' and aws_identity_outputs.human_roles.ops is '' (absent when empty)"),
+        ({"aws_identity_outputs": {"human_roles": {"dev": OPS.replace("ops", "dev")}}}, "aws_identity_outputs.human_roles.ops is ''"),
+        (
+            {"aws_data_opensearch": {"master_role_arn": "p-test-ops"}, "aws_identity_outputs": {"human_roles": {"ops": OPS}}},
+            "aws_data: aws_data_opensearch.master_role_arn is 'p-test-ops'",
+        ),
+    ],
+)
+def test_a_missing_or_bad_master_role_fails_naming_it(tmp_path, extra, needle):
+    opensearch = yaml.safe_load((ROOT / "roles/aws_data/defaults/main.yml").read_text())["aws_data_opensearch"]
+    extra = dict(extra)
+    fixed = {k: v for k, v in opensearch.items() if "{{" not in str(v)}
+    extra["aws_data_opensearch"] = {**fixed, "domain_name": "p-test-search", **extra.get("aws_data_opensearch", {})}
+    extra["aws_data_opensearch"]["register_snapshot_repository"] = False
+    result = run_role(tmp_path, "aws_data", {**PLATFORM, "aws_storage_outputs": {"buckets": BUCKETS}, **extra})
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out[-3000:]
+    assert needle in out, out[-3000:]
+    assert FIRST_API_TASK["aws_data"] not in out, "the role reached an API call"

@@ -65,12 +65,15 @@ def test_opensearch_encryption_tls_and_vpc(domain, outputs):
     assert domain["VPCOptions"]["SecurityGroupIds"] == [outputs["network"]["security_group_ids"]["opensearch"]]
 
 
-def test_opensearch_fine_grained_access_and_policy(domain, platform):
+def test_opensearch_fine_grained_access_and_policy(aws, domain, outputs, platform):
     security = domain["AdvancedSecurityOptions"]
     assert security["Enabled"] is True and security["InternalUserDatabaseEnabled"] is False
     policy = json.loads(domain["AccessPolicies"])
     (statement,) = policy["Statement"]
-    assert statement["Principal"] == {"AWS": [f"arn:aws:iam::{platform['account']}:role/{platform['prefix']}-ops"]}
+    # The master user is the ops human role aws_identity created, not a role of a guessed name.
+    ops = aws("iam").get_role(RoleName=f"{platform['prefix']}-platform-ops")["Role"]["Arn"]
+    assert outputs["identity"]["human_roles"]["ops"] == ops
+    assert statement["Principal"] == {"AWS": [ops]}
     assert "*" not in json.dumps(statement["Principal"])
 
 
