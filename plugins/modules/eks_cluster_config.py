@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_cluster_config
 version_added: 0.1.0
-short_description: Create an EKS cluster with its security settings and keep them converged
+short_description: Create an EKS cluster with its security settings, keep them converged, delete it
 description:
   - M(community.aws.eks_cluster) creates a cluster from a name, version, role, subnets and security groups only.
     It cannot set what the security baseline needs, and some of it only takes effect at creation,
@@ -18,7 +18,11 @@ description:
   - This module creates the cluster with all of them when it does not exist, and on an existing
     cluster reconciles the mutable ones (logging, endpoint access, authentication mode, version
     upgrades, encryption association when missing, tags), one EKS update at a time.
-  - Deletion stays with M(community.aws.eks_cluster) (C(state=absent)).
+  - With O(state=absent) it deletes the cluster (node groups and Fargate profiles must be gone first, as
+    EKS requires) and, with O(wait=true), waits with the botocore C(cluster_deleted) waiter until EKS no
+    longer knows it. One module owns the whole lifecycle of the cluster.
+  - Check mode reports what would be created, updated or deleted without any write call; with C(--diff)
+    the result carries the cluster settings before and after.
   - moto 5.2.5 stores encryption, logging and endpoint settings but ignores C(accessConfig) and lacks
     C(UpdateClusterVersion) and C(AssociateEncryptionConfig); those requests are checked with botocore's Stubber.
 author:
@@ -28,10 +32,17 @@ options:
     description: Cluster name.
     type: str
     required: true
-  version:
-    description: Kubernetes version (C(1.35)). Upgrades one minor at a time; downgrades are refused.
+  state:
+    description: C(present) creates or converges the cluster, C(absent) deletes it.
     type: str
-    required: true
+    choices: [present, absent]
+    default: present
+    version_added: 0.1.0
+  version:
+    description:
+      - Kubernetes version (C(1.35)). Upgrades one minor at a time; downgrades are refused.
+      - Required with O(state=present); ignored with O(state=absent).
+    type: str
   role_arn:
     description: Cluster IAM role. Required to create the cluster.
     type: str
@@ -77,7 +88,9 @@ options:
     description: KMS key ARN for the envelope encryption of Kubernetes secrets. EKS cannot change or remove it once set.
     type: str
   wait:
-    description: Wait until the cluster is ACTIVE after creation and after each update.
+    description:
+      - Wait until the cluster is ACTIVE after creation and after each update.
+      - With O(state=absent), wait until the cluster is deleted (the botocore C(cluster_deleted) waiter).
     type: bool
     default: true
   wait_timeout:
@@ -104,11 +117,19 @@ EXAMPLES = r"""
     encryption_key_arn: arn:aws:kms:eu-west-1:123456789012:key/0000-1111
     tags:
       Component: cluster
+
+- name: Delete the cluster (its node groups first) and wait until it is gone
+  mosaic.platform.eks_cluster_config:
+    name: legacyplatform-prod-main
+    state: absent
+    wait: true
 """
 
 RETURN = r"""
 cluster:
-  description: The cluster as EKS describes it (snake_case, tags unchanged).
+  description:
+    - The cluster as EKS describes it (snake_case, tags unchanged).
+    - With O(state=absent), the cluster as it was before the deletion, or C({}) when there was none.
   returned: always
   type: dict
   contains:
@@ -125,22 +146,41 @@ cluster:
       description: Cluster ARN.
       type: str
 updates:
-  description: The updates made (or, in check mode, that would be made), by kind.
+  description: The updates made (or, in check mode, that would be made), by kind (C(create), C(delete), C(version), ...).
   returned: always
   type: list
   elements: str
+diff:
+  description: The cluster settings before and after (C({}) for a cluster that does not exist), with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: Settings before the run.
+      type: dict
+    after:
+      description: Settings after the run (or, in check mode, after a real run).
+      type: dict
 """
 
 import ipaddress
 import time
 
+try:
+    import botocore.exceptions
+except ImportError:  # AnsibleAWSModule reports the missing library
+    botocore = None
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.mosaic.platform.plugins.module_utils.eks_common import aws_errors, describe_or_none, sync_tags, wait_for_update
 
 ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 # EKS moves authentication modes one way only: CONFIG_MAP -> API_AND_CONFIG_MAP -> API.
 AUTH_ORDER = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"]
+# Seconds between two polls of the cluster_deleted waiter.
+WAITER_DELAY = 30
 
 
 def logging_config(enabled):
@@ -170,6 +210,62 @@ def endpoint_differs(cluster, p):
     if bool(vpc.get("endpointPrivateAccess")) != p["endpoint_private_access"] or bool(vpc.get("endpointPublicAccess")) != p["endpoint_public_access"]:
         return True
     return p["endpoint_public_access"] and sorted(vpc.get("publicAccessCidrs", [])) != sorted(p["public_access_cidrs"])
+
+
+def settings(cluster):
+    """The settings this module manages, from an EKS cluster description ({} when there is none)."""
+    if not cluster:
+        return {}
+    vpc = cluster.get("resourcesVpcConfig", {})
+    keys = [c.get("provider", {}).get("keyArn") for c in cluster.get("encryptionConfig", []) if "secrets" in c.get("resources", [])]
+    return {
+        "name": cluster.get("name"),
+        "version": cluster.get("version"),
+        "endpoint_private_access": bool(vpc.get("endpointPrivateAccess")),
+        "endpoint_public_access": bool(vpc.get("endpointPublicAccess")),
+        "public_access_cidrs": sorted(vpc.get("publicAccessCidrs", [])) if vpc.get("endpointPublicAccess") else [],
+        "logging_types": enabled_log_types(cluster),
+        "authentication_mode": cluster.get("accessConfig", {}).get("authenticationMode"),
+        "encryption_key_arn": keys[0] if keys else None,
+        "tags": dict(cluster.get("tags") or {}),
+    }
+
+
+def wanted_settings(p, cluster):
+    """The settings after a present run: the parameters over what the cluster keeps (unset tags, unreported modes)."""
+    before = settings(cluster)
+    tags = dict(before.get("tags", {}))
+    if p["tags"] is not None:
+        tags = dict(p["tags"]) if p["purge_tags"] else dict(tags, **p["tags"])
+    return {
+        "name": p["name"],
+        "version": p["version"],
+        "endpoint_private_access": p["endpoint_private_access"],
+        "endpoint_public_access": p["endpoint_public_access"],
+        "public_access_cidrs": sorted(p["public_access_cidrs"]) if p["endpoint_public_access"] else [],
+        "logging_types": sorted(p["logging_types"]),
+        "authentication_mode": p["authentication_mode"] if before.get("authentication_mode", p["authentication_mode"]) else None,
+        "encryption_key_arn": p["encryption_key_arn"] or before.get("encryption_key_arn"),
+        "tags": tags,
+    }
+
+
+def delete(module, client, cluster):
+    """Delete the cluster (unless EKS is deleting it already) and wait until it is gone."""
+    p = module.params
+    if module.check_mode:
+        return
+    if cluster.get("status") != "DELETING":
+        try:
+            client.delete_cluster(name=p["name"])
+        except is_boto3_error_code("ResourceNotFoundException"):
+            return  # gone between the describe and the delete
+    if p["wait"]:
+        delay = WAITER_DELAY
+        try:
+            client.get_waiter("cluster_deleted").wait(name=p["name"], WaiterConfig={"Delay": delay, "MaxAttempts": max(1, p["wait_timeout"] // max(delay, 1))})
+        except botocore.exceptions.WaiterError as e:
+            module.fail_json_aws(e, msg=f"Timed out or failed waiting for the EKS cluster {p['name']} to be deleted")
 
 
 def minor(version):
@@ -260,7 +356,8 @@ def reconcile(module, client, cluster):
 def main():
     argument_spec = {
         "name": {"type": "str", "required": True},
-        "version": {"type": "str", "required": True},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "version": {"type": "str"},
         "role_arn": {"type": "str"},
         "subnets": {"type": "list", "elements": "str", "default": []},
         "security_groups": {"type": "list", "elements": "str", "default": []},
@@ -276,8 +373,20 @@ def main():
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=argument_spec, required_if=[("state", "present", ["version"])], supports_check_mode=True)
     p = module.params
+    if p["state"] == "absent":
+        client = module.client("eks")
+        try:
+            cluster = describe_or_none(client.describe_cluster, "cluster", name=p["name"])
+            if cluster is None:
+                module.exit_json(changed=False, cluster={}, updates=[], diff={"before": {}, "after": {}})
+            delete(module, client, cluster)
+        except aws_errors() as e:
+            module.fail_json_aws(e, msg=f"Failed to delete the EKS cluster {p['name']}")
+        module.exit_json(
+            changed=True, cluster=camel_dict_to_snake_dict(cluster, ignore_list=["tags"]), updates=["delete"], diff={"before": settings(cluster), "after": {}}
+        )
     if p["endpoint_public_access"]:
         if not p["public_access_cidrs"]:
             module.fail_json(msg="public_access_cidrs: a public endpoint must be restricted to named CIDRs")
@@ -293,18 +402,23 @@ def main():
     try:
         cluster = describe_or_none(client.describe_cluster, "cluster", name=p["name"])
         if cluster is None:
+            diff = {"before": {}, "after": wanted_settings(p, None)}
             if module.check_mode:
-                module.exit_json(changed=True, cluster={"name": p["name"], "version": p["version"]}, updates=["create"])
+                module.exit_json(changed=True, cluster={"name": p["name"], "version": p["version"]}, updates=["create"], diff=diff)
             cluster = create(module, client)
-            module.exit_json(changed=True, cluster=camel_dict_to_snake_dict(cluster, ignore_list=["tags"]), updates=["create"])
+            module.exit_json(changed=True, cluster=camel_dict_to_snake_dict(cluster, ignore_list=["tags"]), updates=["create"], diff=diff)
         if p["wait"] and cluster["status"] != "ACTIVE" and not module.check_mode:
             cluster = wait_active(module, client, p["name"], p["wait_timeout"])
+        before = settings(cluster)
         updates = reconcile(module, client, cluster)
+        after = wanted_settings(p, cluster) if updates else before
         if updates and not module.check_mode:
             cluster = client.describe_cluster(name=p["name"])["cluster"]
     except aws_errors() as e:
         module.fail_json_aws(e, msg=f"Failed to manage the EKS cluster {p['name']}")
-    module.exit_json(changed=bool(updates), cluster=camel_dict_to_snake_dict(cluster, ignore_list=["tags"]), updates=updates)
+    module.exit_json(
+        changed=bool(updates), cluster=camel_dict_to_snake_dict(cluster, ignore_list=["tags"]), updates=updates, diff={"before": before, "after": after}
+    )
 
 
 if __name__ == "__main__":

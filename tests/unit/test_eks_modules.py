@@ -1,4 +1,5 @@
-"""eks_access_entry, eks_addon and eks_cluster_config: request shapes with botocore's Stubber.
+"""eks_access_entry, eks_addon and eks_cluster_config: request shapes with botocore's Stubber, and
+the cluster's delete (and whole lifecycle) against moto, which has create/describe/delete_cluster.
 
 moto 5.2.5 answers 404 to access entries and add-ons, ignores accessConfig and lacks
 UpdateClusterVersion and AssociateEncryptionConfig (BRIEF.md section 4), so every call is
@@ -17,6 +18,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.mosaic.platform.plugins.modules import eks_access_entry, eks_addon, eks_cluster_config
 from botocore.stub import Stubber
+from moto import mock_aws
 
 CLUSTER = "legacyplatform-prod-main"
 OPS = "arn:aws:iam::123456789012:role/legacyplatform-prod-platform-ops"
@@ -386,3 +388,112 @@ def test_cluster_without_reported_access_config_warns_instead_of_looping(capsys,
     result = run(capsys, eks_cluster_config, **CLUSTER_ARGS)
     assert result["changed"] is False
     assert "authentication mode" in json.dumps(result.get("warnings", []))
+
+
+# -- eks_cluster_config: delete (state=absent) -------------------------------------------
+# moto has create/describe/delete_cluster, so the delete matrix runs against it; the Stubber is used
+# only for what moto cannot show: a cluster that stays DELETING while the waiter polls.
+
+
+@pytest.fixture
+def moto_eks(monkeypatch):
+    with mock_aws():
+        client = boto3.client("eks", region_name="eu-west-1", aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+        monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, *a, **kw: client)
+        yield client
+
+
+def _moto_cluster(client):
+    client.create_cluster(
+        name=CLUSTER,
+        version="1.35",
+        roleArn=CLUSTER_ARGS["role_arn"],
+        resourcesVpcConfig={"subnetIds": ["subnet-a", "subnet-b"]},
+        tags={"Component": "cluster"},
+    )
+
+
+def _exists(client):
+    return CLUSTER in client.list_clusters()["clusters"]
+
+
+ABSENT = {"name": CLUSTER, "state": "absent"}
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_cluster_delete_in_check_mode_calls_no_delete(capsys, moto_eks, attempt):
+    _moto_cluster(moto_eks)
+    for _run in range(2):  # twice: check mode never deletes, so it keeps reporting the change
+        result = run(capsys, eks_cluster_config, check_mode=True, _ansible_diff=True, **ABSENT)
+        assert result["changed"] is True and result["updates"] == ["delete"]
+        assert result["diff"]["before"]["name"] == CLUSTER and result["diff"]["after"] == {}
+        assert _exists(moto_eks)
+
+
+def test_cluster_delete_then_again(capsys, moto_eks):
+    _moto_cluster(moto_eks)
+    result = run(capsys, eks_cluster_config, _ansible_diff=True, **ABSENT)
+    assert result["changed"] is True and result["updates"] == ["delete"]
+    assert result["cluster"]["name"] == CLUSTER and result["diff"]["after"] == {}
+    assert not _exists(moto_eks)
+    again = run(capsys, eks_cluster_config, **ABSENT)
+    assert again["changed"] is False and again["cluster"] == {} and again["updates"] == []
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_cluster_delete_of_a_missing_cluster_changes_nothing_twice(capsys, moto_eks, check_mode):
+    for _run in range(2):
+        result = run(capsys, eks_cluster_config, check_mode=check_mode, **ABSENT)
+        assert result["changed"] is False and result["cluster"] == {}
+
+
+def test_cluster_lifecycle_is_one_module_create_modify_delete(capsys, moto_eks):
+    """create -> again (no change) -> modify (logging) -> delete -> again, all with eks_cluster_config."""
+    args = {k: v for k, v in CLUSTER_ARGS.items() if k != "encryption_key_arn"}
+    assert run(capsys, eks_cluster_config, check_mode=True, **args)["updates"] == ["create"]
+    assert not _exists(moto_eks)
+    assert run(capsys, eks_cluster_config, **args)["updates"] == ["create"]
+    assert run(capsys, eks_cluster_config, **args)["changed"] is False
+    fewer_logs = dict(args, logging_types=["api", "audit"])
+    assert run(capsys, eks_cluster_config, check_mode=True, **fewer_logs)["updates"] == ["logging"]
+    assert run(capsys, eks_cluster_config, **fewer_logs)["updates"] == ["logging"]
+    assert run(capsys, eks_cluster_config, **fewer_logs)["changed"] is False
+    assert run(capsys, eks_cluster_config, **ABSENT)["updates"] == ["delete"]
+    assert run(capsys, eks_cluster_config, **ABSENT)["changed"] is False
+    assert not _exists(moto_eks)
+
+
+def test_cluster_delete_waits_with_the_cluster_deleted_waiter(capsys, eks, monkeypatch):
+    monkeypatch.setattr(eks_cluster_config, "WAITER_DELAY", 0)
+    _cluster(eks, ACTIVE)
+    eks.add_response("delete_cluster", {"cluster": dict(ACTIVE, status="DELETING")}, {"name": CLUSTER})
+    _cluster(eks, dict(ACTIVE, status="DELETING"))  # the waiter's first poll: still there
+    _cluster(eks)  # then gone
+    assert run(capsys, eks_cluster_config, **ABSENT)["changed"] is True
+
+
+def test_cluster_delete_already_in_progress_only_waits(capsys, eks, monkeypatch):
+    monkeypatch.setattr(eks_cluster_config, "WAITER_DELAY", 0)
+    _cluster(eks, dict(ACTIVE, status="DELETING"))
+    _cluster(eks)  # no delete_cluster call is scripted: the Stubber would fail on one
+    assert run(capsys, eks_cluster_config, **ABSENT)["changed"] is True
+
+
+def test_cluster_delete_without_wait_does_not_poll(capsys, eks):
+    _cluster(eks, ACTIVE)
+    eks.add_response("delete_cluster", {"cluster": dict(ACTIVE, status="DELETING")}, {"name": CLUSTER})
+    assert run(capsys, eks_cluster_config, wait=False, **ABSENT)["changed"] is True
+
+
+def test_cluster_delete_fails_when_the_waiter_times_out(capsys, eks, monkeypatch):
+    monkeypatch.setattr(eks_cluster_config, "WAITER_DELAY", 1)
+    _cluster(eks, ACTIVE)
+    eks.add_response("delete_cluster", {"cluster": dict(ACTIVE, status="DELETING")}, {"name": CLUSTER})
+    _cluster(eks, dict(ACTIVE, status="DELETING"))
+    result = run(capsys, eks_cluster_config, wait_timeout=1, **ABSENT)
+    assert result["failed"] is True and "to be deleted" in result["msg"]
+
+
+def test_cluster_present_still_needs_a_version(capsys, eks):
+    result = run(capsys, eks_cluster_config, name=CLUSTER)
+    assert result["failed"] is True and "version" in result["msg"]

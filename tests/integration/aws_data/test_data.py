@@ -65,12 +65,15 @@ def test_opensearch_encryption_tls_and_vpc(domain, outputs):
     assert domain["VPCOptions"]["SecurityGroupIds"] == [outputs["network"]["security_group_ids"]["opensearch"]]
 
 
-def test_opensearch_fine_grained_access_and_policy(domain, platform):
+def test_opensearch_fine_grained_access_and_policy(aws, domain, outputs, platform):
     security = domain["AdvancedSecurityOptions"]
     assert security["Enabled"] is True and security["InternalUserDatabaseEnabled"] is False
     policy = json.loads(domain["AccessPolicies"])
     (statement,) = policy["Statement"]
-    assert statement["Principal"] == {"AWS": [f"arn:aws:iam::{platform['account']}:role/{platform['prefix']}-ops"]}
+    # The master user is the ops human role aws_identity created, not a role of a guessed name.
+    ops = aws("iam").get_role(RoleName=f"{platform['prefix']}-platform-ops")["Role"]["Arn"]
+    assert outputs["identity"]["human_roles"]["ops"] == ops
+    assert statement["Principal"] == {"AWS": [ops]}
     assert "*" not in json.dumps(statement["Principal"])
 
 
@@ -110,6 +113,23 @@ def test_neo4j_backup_outputs_for_the_gitops_phase(aws, outputs, platform):
     assert neo4j["irsa"]["namespace"] and neo4j["irsa"]["service_account"]
     assert neo4j["irsa"]["template"] == "neo4j-backup"
     aws("s3").head_bucket(Bucket=neo4j["bucket"])
+
+
+@pytest.mark.parametrize(("purpose", "path"), [("search-snapshots", ("opensearch", "snapshot_bucket")), ("graph-backups", ("neo4j_backup", "bucket"))])
+def test_data_buckets_are_the_ones_aws_storage_built(aws, outputs, purpose, path):
+    """One builder: aws_data names aws_storage's bucket of that purpose, with aws_storage's whole baseline."""
+    name = outputs["storage"]["buckets"][purpose]["name"]
+    assert outputs["data"][path[0]][path[1]] == name
+    s3 = aws("s3")
+    assert s3.get_bucket_logging(Bucket=name)["LoggingEnabled"]["TargetBucket"] == outputs["storage"]["buckets"]["logs"]["name"]
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+    assert any("NoncurrentVersionExpiration" in r and "AbortIncompleteMultipartUpload" in r for r in rules)
+    policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
+    assert any(s["Effect"] == "Deny" and "aws:SecureTransport" in json.dumps(s.get("Condition", {})) for s in policy["Statement"])
+    (rule,) = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms" and rule["BucketKeyEnabled"] is True
+    tags = tag_map(s3.get_bucket_tagging(Bucket=name)["TagSet"])
+    assert tags["Component"] == "storage" and tags["Purpose"] == purpose
 
 
 def test_outputs_hold_no_secret(outputs):

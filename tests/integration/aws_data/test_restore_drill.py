@@ -15,8 +15,22 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_restore_drill_runs_and_writes_its_report(aws, platform):
     playbook = Path(sys.executable).with_name("ansible-playbook")
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), MOSAIC_WORKSPACE=str(ROOT), ANSIBLE_NOCOLOR="1")
+    # The drill's default bucket (graph-backups) is aws_storage's, with the TLS-only bucket policy:
+    # moto cannot evaluate aws:SecureTransport and answers 403 to every object call under it
+    # (BRIEF.md section 4). The object-version restore runs in a scratch versioned bucket instead.
+    scratch = f"{platform['prefix']}-drill-scratch-{platform['account']}"
+    s3 = aws("s3")
+    s3.create_bucket(Bucket=scratch, CreateBucketConfiguration={"LocationConstraint": platform["region"]})
+    s3.put_bucket_versioning(Bucket=scratch, VersioningConfiguration={"Status": "Enabled"})
     result = subprocess.run(
-        [str(playbook), "-i", str(ROOT / "inventories" / "local"), str(ROOT / "playbooks" / "restore_drill.yml")],
+        [
+            str(playbook),
+            "-i",
+            str(ROOT / "inventories" / "local"),
+            str(ROOT / "playbooks" / "restore_drill.yml"),
+            "-e",
+            f"drill_s3_bucket={scratch}",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
