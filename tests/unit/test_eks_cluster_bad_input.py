@@ -4,7 +4,7 @@ AWS call at a closed port: reaching an API call would fail differently)."""
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_playbook, run_role
+from test_bad_input import run_role
 
 BASE = {
     "platform_cluster_name": "legacyplatform-dev-main",
@@ -15,8 +15,10 @@ BASE = {
     "platform_tags": {"Project": "P", "Env": "dev", "Owner": "o"},
     "eks_cluster_kms_key_arn": "arn:aws:kms:eu-west-1:111111111111:key/abcd-1234",
     "eks_cluster_subnets": ["subnet-a", "subnet-b"],
+    "eks_cluster_node_security_groups": ["sg-0123456789abcdef0"],
     "eks_cluster_manage_access_entries": False,
-    "eks_cluster_manage_addons": False,
+    # Where the role's other defaults read the aws outputs (none there: only optional keys are read).
+    "platform_outputs_dir": "/nonexistent/outputs",
 }
 API_TASK = "Create or converge the EKS cluster"
 
@@ -64,32 +66,3 @@ def test_eks_cluster_rejects_bad_types_in_argument_validation(tmp_path, extra, n
     assert "Validating arguments against arg spec" in out
     assert needle in out
     assert API_TASK not in out
-
-
-ADDONS_PLAY = """
-- name: Bad input probe
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    mosaic.platform.eks_addon: {endpoint_url: "http://127.0.0.1:9", region: eu-west-1}
-  tasks:
-    - name: Run the add-ons entry point
-      ansible.builtin.include_role:
-        name: mosaic.platform.eks_cluster
-        tasks_from: addons
-"""
-
-
-def test_addon_without_its_irsa_role_is_rejected_before_any_api_call(tmp_path):
-    playbook = tmp_path / "addons.yml"
-    playbook.write_text(ADDONS_PLAY)
-    extra = {
-        **BASE,
-        "eks_cluster_manage_addons": True,
-        "eks_cluster_addons": [{"name": "aws-ebs-csi-driver", "version": "v1", "service_account": "kube-system/x"}],
-    }
-    result = run_playbook(playbook, extra)
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
-    assert "eks_cluster_addons: names must be unique, and an add-on with a service_account needs its IRSA role" in out
-    assert "Manage the EKS add-ons" not in out
