@@ -29,8 +29,11 @@ VARS = {
     "platform_tags": {"Project": "P", "Env": "test", "Owner": "o"},
     "eks_cluster_nodegroups": NODEGROUPS,
     "eks_cluster_manage_access_entries": False,
-    "aws_network_outputs": {"private_subnet_ids": ["subnet-a", "subnet-b"], "node_security_group_id": NODE_SG},
-    "aws_kms_outputs": {"eks": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/e"}},
+    # What the role otherwise reads from the aws outputs (the mosaic.platform.outputs lookup).
+    "eks_cluster_subnets": ["subnet-a", "subnet-b"],
+    "eks_cluster_node_security_groups": [NODE_SG],
+    "eks_cluster_kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/e",
+    "platform_outputs_dir": "/nonexistent/outputs",
     # What eks_cluster_config returned for the cluster (snake_case), as cluster.yml registers it.
     "__eks_cluster": {
         "cluster": {"arn": f"arn:aws:eks:eu-west-1:123456789012:cluster/{CLUSTER}", "resources_vpc_config": {"cluster_security_group_id": CLUSTER_SG}}
@@ -128,10 +131,10 @@ def test_cluster_yml_passes_the_launch_template_to_the_node_groups():
     [
         (
             {"eks_cluster_nodegroups": [dict(NODEGROUPS[1], instance_types=["m6i.xlarge", "m6a.xlarge"])]},
-            "eks_cluster: eks_cluster_nodegroups[workloads].instance_types is ['m6i.xlarge', 'm6a.xlarge']; it must list exactly one",
+            "eks_cluster_nodegroups[workloads].instance_types must list exactly one instance type",
         ),
-        ({"aws_network_outputs": {"private_subnet_ids": ["subnet-a", "subnet-b"]}}, "eks_cluster: eks_cluster_node_security_groups is []; node groups need"),
-        ({"eks_cluster_node_security_groups": ["nodes"]}, "eks_cluster: eks_cluster_node_security_groups is ['nodes']; node groups need"),
+        ({"eks_cluster_node_security_groups": []}, "eks_cluster_node_security_groups must name at least one security group when there are node groups"),
+        ({"eks_cluster_node_security_groups": ["nodes"]}, "eks_cluster_node_security_groups must be security group ids, sg-... (got ['nodes'])"),
     ],
 )
 def test_bad_node_group_input_fails_with_its_own_message(tmp_path, extra, needle):
