@@ -1,5 +1,6 @@
-"""Bad input to aws_network, aws_data, aws_auth and aws_backup fails before any API call, naming the
-variable (argument specs for types, choices and unknown keys; the first assert for the rest)."""
+"""Bad input to aws_data fails before any API call: argument specs for types, choices and unknown keys, one assert
+per rule for the rest, each case with that rule's own message (aws_network, aws_auth and aws_backup have their own
+files)."""
 
 from __future__ import annotations
 
@@ -30,18 +31,13 @@ FIRST_API_TASK = {
 @pytest.mark.parametrize(
     ("role", "extra", "needle"),
     [
-        ("aws_network", {"aws_network_nat_mode": "several"}, "aws_network_nat_mode"),
-        ("aws_network", {"aws_network_data_security_groups": [{"name": "pg", "prot": 5432}]}, "prot"),
-        ("aws_network", {"aws_network_azs": ["eu-west-1a"]}, "aws_network_azs three distinct zones"),
-        ("aws_network", {"aws_network_vpc_cidr": "10.0.0.0/8"}, "aws_network_vpc_cidr must be"),
         ("aws_data", {"aws_data_postgres": "big"}, "aws_data_postgres"),
         ("aws_data", {"aws_data_postgres_storage_type": "magnetic"}, "aws_data_postgres_storage_type"),
         ("aws_data", {"aws_data_opensearch": {"domain_name": "x"}}, "aws_data_opensearch"),
-        ("aws_auth", {"aws_auth_mfa": "MAYBE"}, "aws_auth_mfa"),
-        ("aws_auth", {"aws_auth_clients": [{"name": "grafana", "callback_urls": ["http://grafana/cb"]}]}, "https callback_urls"),
-        ("aws_auth", {"aws_auth_password_min_length": 8}, "aws_auth_password_min_length must be 14..99"),
-        ("aws_backup", {"aws_backup_tiers": [{"name": "critical", "schedule": "daily", "retention_days": 35}]}, "schedule cron"),
-        ("aws_backup", {"aws_backup_vault_lock": {"enabled": "sometimes"}}, "enabled"),
+        ("aws_data", {"platform_aws_account_id": "1234"}, "aws_data_account_id must be 12 digits (got '1234')"),
+        ("aws_data", {"aws_data_tags": {"Project": "P"}}, "aws_data_tags must carry Project, Env, Owner and Component (got keys ['Project'])"),
+        ("aws_data", {"aws_data_kms_key_arn": "alias/p-data"}, "aws_data_kms_key_arn must be a KMS key ARN, the aws_kms data key (got 'alias/p-data')"),
+        ("aws_data", {"aws_data_private_subnet_ids": ["subnet-a"]}, "aws_data_private_subnet_ids must name at least two subnets (got ['subnet-a'])"),
     ],
 )
 def test_rejects_bad_input_before_any_api_call(tmp_path, role, extra, needle):
@@ -73,17 +69,13 @@ def test_aws_data_validates_backup_retention_before_any_api_call(tmp_path, days)
     result = run_role(tmp_path, "aws_data", {**PLATFORM, "aws_data_postgres": _retention(days)})
     out = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "aws_data_postgres.backup_retention_days must be 7..35" in out
+    assert f"aws_data_postgres.backup_retention_days must be 7..35 for PITR (got '{days}')" in out
     assert "Manage the snapshot and backup buckets" not in out and "Manage the OpenSearch" not in out
 
 
-def test_prod_requires_multi_az_mfa_and_vault_lock(tmp_path):
+def test_prod_requires_multi_az(tmp_path):
     prod = {**PLATFORM, "platform_env": "prod"}
-    for role, needle in [
-        ("aws_data", "aws_data_postgres.multi_az true in prod"),
-        ("aws_auth", "in prod aws_auth_mfa must be ON"),
-        ("aws_backup", "aws_backup_vault_lock.enabled"),
-    ]:
+    for role, needle in [("aws_data", "aws_data_postgres.multi_az must be true in prod (got 'False')")]:
         result = run_role(tmp_path, role, prod)
         out = result.stdout + result.stderr
         assert result.returncode != 0, role
