@@ -1,9 +1,9 @@
-"""aws_identity: bad input fails before any API call, naming the variable (approach of test_bad_input.py)."""
+"""aws_identity: each validation rule fails with its own message, naming the value, before any API call."""
 
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -17,14 +17,6 @@ CI = {"name": "deploy", "github_org": "acme", "github_repo": "infra", "branches"
 FIRST_API_TASK = "Manage the GitHub Actions OIDC provider"
 
 
-def check(result, needle):
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
-    assert needle in out, out
-    assert FIRST_API_TASK not in out, "the role reached an API call"
-    assert "Manage the IAM roles" not in out, "the role reached an API call"
-
-
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
@@ -32,34 +24,52 @@ def check(result, needle):
         ({"aws_identity_ci_roles": [{**CI, "branch": ["main"]}]}, "branch"),
         ({"aws_identity_ci_roles": [{"name": "deploy", "github_repo": "infra", "branches": ["main"]}]}, "github_org"),
         ({"aws_identity_human_roles": {"dev": {"name": "platform-dev", "access": "root"}}}, "access"),
+        # Only dev and ops exist: the spec refuses other keys before the keys rule of validate.yml.
         ({"aws_identity_human_roles": {"admin": {"name": "x"}}}, "admin"),
         ({"aws_identity_human_session_duration": "long"}, "aws_identity_human_session_duration"),
     ],
 )
 def test_spec_rejects_bad_input(tmp_path, extra, needle):
-    result = run_role(tmp_path, "aws_identity", {**PLATFORM, **extra})
-    assert "Validating arguments against arg spec" in result.stdout
-    check(result, needle)
+    assert_spec_failed(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}), needle)
 
 
-@pytest.mark.parametrize(("org", "repo"), [("*", "infra"), ("acme", "*"), ("acme", "infra-*"), ("ac?me", "infra")])
-def test_a_wildcard_org_or_repo_fails_before_any_api_call(tmp_path, org, repo):
+@pytest.mark.parametrize(
+    ("org", "repo", "got"),
+    [("*", "infra", "['*']"), ("acme", "*", "['*']"), ("acme", "infra-*", "['infra-*']"), ("ac?me", "infra", "['ac?me']")],
+)
+def test_a_wildcard_org_or_repo_fails_with_its_own_message(tmp_path, org, repo, got):
     result = run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_ci_roles": [{**CI, "github_org": org, "github_repo": repo}]})
-    check(result, "aws_identity_ci_roles: github_org and github_repo must be literal")
-
-
-def test_a_ci_role_without_refs_fails(tmp_path):
-    result = run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_ci_roles": [{**CI, "branches": []}]})
-    check(result, "every role must list branches, refs or")
+    needle = f"aws_identity_ci_roles github_org and github_repo must be literal GitHub names matching ^[A-Za-z0-9_.-]{{1,100}}$, no '*' or '?' (got {got})"
+    assert_rule_failed(result, needle, FIRST_API_TASK)
 
 
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        ({"aws_identity_saml_provider_arn": "arn:aws:iam::123456789012:role/x"}, "aws_identity_saml_provider_arn"),
-        ({"aws_identity_account_id": "1234"}, "aws_identity_account_id"),
-        ({"aws_identity_human_session_duration": 60}, "aws_identity_human_session_duration"),
+        ({"aws_identity_ci_roles": [{**CI, "name": "Deploy"}]}, "aws_identity_ci_roles names must match ^[a-z0-9][a-z0-9-]{0,40}$ (got ['Deploy'])"),
+        ({"aws_identity_ci_roles": [{**CI, "name": "d" * 42}]}, f"aws_identity_ci_roles names must match ^[a-z0-9][a-z0-9-]{{0,40}}$ (got ['{'d' * 42}'])"),
+        ({"aws_identity_ci_roles": [CI, {**CI, "name": "web"}, CI]}, "aws_identity_ci_roles names must be unique (got ['deploy'] more than once)"),
+        (
+            {"aws_identity_ci_roles": [CI, {**CI, "name": "web", "branches": []}]},
+            "aws_identity_ci_roles entries must list branches, refs or environments (none in ['web'])",
+        ),
+        ({"aws_identity_account_id": "1234"}, "aws_identity_account_id must be 12 digits (got '1234')"),
+        (
+            {"aws_identity_saml_provider_arn": "arn:aws:iam::123456789012:role/x"},
+            "aws_identity_saml_provider_arn must be empty or an IAM SAML provider ARN (got 'arn:aws:iam::123456789012:role/x')",
+        ),
+        ({"aws_identity_human_session_duration": 60}, "aws_identity_human_session_duration must be 900 to 43200 seconds (got '60')"),
+        ({"aws_identity_human_session_duration": 43201}, "aws_identity_human_session_duration must be 900 to 43200 seconds (got '43201')"),
+        ({"aws_identity_tags": {"Project": "P"}}, "aws_identity_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
     ],
 )
-def test_assert_rejects_bad_values(tmp_path, extra, needle):
-    check(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}), needle)
+def test_rule_fails_with_its_own_message(tmp_path, extra, needle):
+    assert_rule_failed(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}), needle, FIRST_API_TASK)
+
+
+def test_good_input_passes_every_rule(tmp_path):
+    extra = {
+        "aws_identity_ci_roles": [CI, {**CI, "name": "release", "branches": [], "refs": ["refs/tags/v*"]}],
+        "aws_identity_saml_provider_arn": "arn:aws:iam::123456789012:saml-provider/AWSSSO_abc",
+    }
+    assert_validation_passed(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}))

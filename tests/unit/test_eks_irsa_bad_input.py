@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_role
 
 BASE = {
     "platform_prefix": "p-dev",
@@ -18,12 +18,7 @@ BASE = {
 GOOD = {"namespace": "keda", "service_account": "keda-operator", "template": "keda", "vars": {"queues": ["jobs"]}}
 
 
-def fails_before_api(tmp_path, extra, needle):
-    result = run_role(tmp_path, "eks_irsa", {**BASE, **extra})
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
-    assert needle in out, out
-    assert "Manage the IRSA roles" not in out, "the role reached an API call"
+FIRST_API_TASK = "Manage the IRSA roles"
 
 
 @pytest.mark.parametrize(
@@ -35,7 +30,7 @@ def fails_before_api(tmp_path, extra, needle):
     ],
 )
 def test_the_argument_spec_rejects_bad_input(tmp_path, extra, needle):
-    fails_before_api(tmp_path, extra, needle)
+    assert_spec_failed(run_role(tmp_path, "eks_irsa", {**BASE, **extra}), needle)
 
 
 @pytest.mark.parametrize(
@@ -50,9 +45,21 @@ def test_the_argument_spec_rejects_bad_input(tmp_path, extra, needle):
             {"eks_irsa_roles": [dict(GOOD, namespace="*")]},
             "eks_irsa_roles namespaces and service accounts must be literal Kubernetes names, no wildcards (got ['*'])",
         ),
-        ({"eks_irsa_roles": [GOOD, dict(GOOD, namespace="platform")]}, "eks_irsa_roles role names must be unique"),
-        ({"eks_irsa_roles": [dict(GOOD, service_account="x" * 60)]}, "must be at most 64 characters"),
+        (
+            {"eks_irsa_roles": [GOOD, dict(GOOD, namespace="platform")]},
+            "eks_irsa_roles role names must be unique; set name on one of (got duplicates in ['p-dev-irsa-keda-operator', 'p-dev-irsa-keda-operator'])",
+        ),
+        (
+            {"eks_irsa_roles": [dict(GOOD, service_account="x" * 60)]},
+            "eks_irsa_roles role names (p-dev-irsa-<name or service_account>) must be at most 64 characters; set a shorter name "
+            f"(got ['p-dev-irsa-{'x' * 60}'])",
+        ),
     ],
 )
 def test_each_rule_fails_with_its_own_message(tmp_path, extra, needle):
-    fails_before_api(tmp_path, extra, needle)
+    assert_rule_failed(run_role(tmp_path, "eks_irsa", {**BASE, **extra}), needle, FIRST_API_TASK)
+
+
+def test_good_input_passes_every_rule(tmp_path):
+    roles = [GOOD, dict(GOOD, namespace="platform", service_account="keda-operator", name="platform-keda")]
+    assert_validation_passed(run_role(tmp_path, "eks_irsa", {**BASE, "eks_irsa_roles": roles}))

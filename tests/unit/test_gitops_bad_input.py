@@ -1,9 +1,9 @@
-"""Bad input to the gitops role fails before anything is written, naming the variable or the add-on and key."""
+"""Bad input to the gitops role fails before anything is written, each rule with its own message naming the value."""
 
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_playbook, run_role
 
 BASE = {
     "platform_env": "dev",
@@ -13,8 +13,12 @@ BASE = {
     "platform_prefix": "p-dev",
     "platform_workspace": "/nonexistent-workspace",
     "platform_outputs_dir": "/nonexistent-workspace/.outputs/dev",
+    # Otherwise read from the edge outputs (the mosaic.platform.outputs lookup).
     "gitops_domain": "dev.example.com",
 }
+FIRST_TASK_AFTER_RULES = "Read the outputs of the aws and cluster phases"
+SCHEDULE = {"name": "daily", "schedule": "0 2 * * *", "ttl": "720h"}
+CONSUMER = {"name": "w", "namespace": "apps", "queue": "jobs"}
 
 
 def run(tmp_path, extra):
@@ -23,7 +27,7 @@ def run(tmp_path, extra):
     assert result.returncode != 0, out
     assert "Write the changed files" not in out, "the role reached the write step"
     assert not (tmp_path / "tree").exists()
-    return out
+    return result
 
 
 @pytest.mark.parametrize(
@@ -31,36 +35,99 @@ def run(tmp_path, extra):
     [
         ({"gitops_ingress_controller": "haproxy"}, "gitops_ingress_controller"),
         ({"gitops_keda_consumers": [{"name": "w", "namespace": "apps"}]}, "queue"),
-        ({"gitops_keda_consumers": [{"name": "w", "namespace": "apps", "queue": "q", "max_replica": 3}]}, "max_replica"),
+        ({"gitops_keda_consumers": [{**CONSUMER, "max_replica": 3}]}, "max_replica"),
         ({"gitops_velero_schedules": "daily"}, "gitops_velero_schedules"),
         ({"gitops_extra_addons": [{"name": "x", "namespace": "x", "tier": "core"}]}, "tier"),
         ({"gitops_ha": "sometimes"}, "gitops_ha"),
     ],
 )
 def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
-    out = run(tmp_path, extra)
-    assert "Validating arguments against arg spec" in out
-    assert needle in out
+    assert_spec_failed(run(tmp_path, extra), needle)
 
 
-def test_assert_names_the_variable(tmp_path):
-    out = run(tmp_path, {"gitops_velero_schedules": [{"name": "daily", "schedule": "0 2 * * *", "ttl": "30 days"}]})
-    assert "gitops_velero_schedules names unique with ttl like 720h" in out
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"gitops_env": "Dev_1"}, "gitops_env must be a DNS label of at most 32 characters (got 'Dev_1')"),
+        (
+            {"gitops_repo_url": "ftp://git.example.com/platform.git"},
+            "gitops_repo_url must be an https://, ssh:// or git@ Git URL (got 'ftp://git.example.com/platform.git')",
+        ),
+        ({"gitops_revision": ""}, "gitops_revision must be a branch, tag or commit (got '')"),
+        ({"gitops_sync_retry_limit": 0}, "gitops_sync_retry_limit must be an integer from 1 to 20 (got '0')"),
+        ({"gitops_sync_retry_limit": 21}, "gitops_sync_retry_limit must be an integer from 1 to 20 (got '21')"),
+        ({"gitops_alb_idle_timeout": 30}, "gitops_alb_idle_timeout must be an integer from 60 to 4000 seconds (got '30')"),
+        (
+            {"gitops_velero_schedules": [{**SCHEDULE, "ttl": "30 days"}]},
+            "gitops_velero_schedules ttl must be a duration like 720h, 30m or 90s (got ['30 days'])",
+        ),
+        (
+            {"gitops_velero_schedules": [SCHEDULE, {**SCHEDULE, "name": "hourly"}, SCHEDULE]},
+            "gitops_velero_schedules names must be unique (got ['daily'] more than once)",
+        ),
+        ({"gitops_keda_consumers": [CONSUMER, CONSUMER]}, "gitops_keda_consumers names must be unique (got ['w'] more than once)"),
+        (
+            {"gitops_keda_consumers": [{**CONSUMER, "min_replicas": 0, "max_replicas": 0}]},
+            "gitops_keda_consumers max_replicas must be at least 1 (got {'w': 0})",
+        ),
+        ({"gitops_slo_availability": 1.5}, "gitops_slo_availability must be a fraction strictly between 0 and 1, such as 0.995 (got '1.5')"),
+        ({"gitops_output_dir": "relative/tree"}, "gitops_output_dir must be an absolute path (got 'relative/tree')"),
+    ],
+)
+def test_rule_fails_with_its_own_message(tmp_path, extra, needle):
+    assert_rule_failed(run(tmp_path, extra), needle, FIRST_TASK_AFTER_RULES)
+
+
+TWO_HOSTS = """
+- name: Add a second host of the same environment
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Add the host
+      ansible.builtin.add_host:
+        name: other
+        ansible_connection: local
+
+- name: Bad input probe
+  hosts: [localhost, other]
+  gather_facts: false
+  roles:
+    - role: mosaic.platform.gitops
+"""
+
+
+def test_two_hosts_of_one_environment_fail_with_their_own_message(tmp_path):
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(TWO_HOSTS)
+    result = run_playbook(playbook, {**BASE, "gitops_output_dir": str(tmp_path / "tree")})
+    needle = (
+        "platform_env must name one host of the play, since gitops/<env>/values/<addon>/cluster.yaml holds one cluster layer "
+        "(got platform_env 'dev' on ['localhost', 'other'])"
+    )
+    assert_rule_failed(result, needle, FIRST_TASK_AFTER_RULES)
+    assert not (tmp_path / "tree").exists()
+
+
+def test_good_input_passes_every_rule(tmp_path):
+    # Valid settings get past validate.yml; with no outputs file the role then stops at the outputs reader.
+    extra = {"gitops_keda_consumers": [{**CONSUMER, "min_replicas": 1, "max_replicas": 5}], "gitops_velero_schedules": [SCHEDULE]}
+    assert_validation_passed(run(tmp_path, extra))
 
 
 def test_a_cycle_names_the_add_on(tmp_path):
-    out = run(tmp_path, {"gitops_addon_overrides": {"external-secrets": {"needs": ["reloader"]}}})
+    out = run(tmp_path, {"gitops_addon_overrides": {"external-secrets": {"needs": ["reloader"]}}}).stdout
     assert "dependency cycle in needs" in out
     assert "external-secrets -> reloader -> external-secrets" in out or "reloader -> external-secrets -> reloader" in out
 
 
 def test_an_unpinned_version_names_the_add_on_and_key(tmp_path):
-    out = run(tmp_path, {"gitops_chart_versions": {"keda": "2.x"}})
-    assert "add-on keda: version '2.x' is not pinned" in out
+    result = run(tmp_path, {"gitops_chart_versions": {"keda": "2.x"}})
+    assert "add-on keda: version '2.x' is not pinned" in result.stdout + result.stderr
 
 
 def test_a_missing_output_names_the_add_on_key_and_phase(tmp_path):
     # No outputs file at all: the first placeholder fails, naming the add-on, the key and the phase to run.
-    out = run(tmp_path, {})
+    result = run(tmp_path, {})
+    out = result.stdout + result.stderr
     assert "add-on " in out and "outputs key '" in out and "is missing" in out
     assert "run playbooks/aws.yml for this inventory first" in out or "run playbooks/cluster.yml for this inventory first" in out

@@ -1,9 +1,9 @@
-"""k8s_bootstrap rejects bad input before it talks to a cluster, naming the variable."""
+"""k8s_bootstrap: each validation rule fails with its own message, naming the value, before it talks to a cluster."""
 
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_role
 
 BASE = {
     "platform_kubeconfig": "/nonexistent/kubeconfig",
@@ -21,28 +21,9 @@ BASE = {
     "k8s_bootstrap_irsa_roles": {},
 }
 FIRST_CALL = "List the existing namespaces"
-
-
-@pytest.mark.parametrize(
-    ("extra", "needle"),
-    [
-        ({"k8s_bootstrap_netpol_apiserver_cidrs": ["0.0.0.0/0"]}, "k8s_bootstrap_netpol_apiserver_cidrs"),
-        ({"k8s_bootstrap_netpol_apiserver_cidrs": []}, "k8s_bootstrap_netpol_apiserver_cidrs"),
-        ({"k8s_bootstrap_rbac_team_namespaces": ["argocd"]}, "k8s_bootstrap_rbac_team_namespaces"),
-        ({"k8s_bootstrap_rbac_team_namespaces": ["nowhere"]}, "k8s_bootstrap_rbac_team_namespaces"),
-        ({"k8s_bootstrap_service_accounts": [{"namespace": "platform", "name": "app"}]}, "missing: ['platform/app']"),
-        ({"k8s_bootstrap_service_accounts": [{"namespace": "platform", "name": "app", "role_arn": "arn:aws:iam::1:role/x"}]}, "platform/app"),
-        ({"k8s_bootstrap_argocd_install": "crds-only", "k8s_bootstrap_argocd_crds_dir": ""}, "k8s_bootstrap_argocd_crds_dir"),
-        ({"k8s_bootstrap_netpol_allows": [{"name": "x", "namespace": "elsewhere"}]}, "k8s_bootstrap_netpol_allows"),
-        ({"k8s_bootstrap_gitops_repo_url": "git@github.com:org/repo.git"}, "k8s_bootstrap_gitops_repo_url"),
-    ],
-)
-def test_k8s_bootstrap_rejects_bad_values_before_any_call(tmp_path, extra, needle):
-    result = run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra})
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
-    assert needle in out
-    assert FIRST_CALL not in out, "the role reached the cluster"
+ROLE = "arn:aws:iam::123456789012:role/p-dev-irsa-app"
+ALLOW = {"name": "x", "namespace": "platform", "direction": "ingress"}
+DNS = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 
 
 @pytest.mark.parametrize(
@@ -54,10 +35,86 @@ def test_k8s_bootstrap_rejects_bad_values_before_any_call(tmp_path, extra, needl
         ({"k8s_bootstrap_netpol_apiserver_port": "https"}, "k8s_bootstrap_netpol_apiserver_port"),
     ],
 )
-def test_k8s_bootstrap_rejects_bad_types_in_argument_validation(tmp_path, extra, needle):
-    result = run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra})
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
-    assert "Validating arguments against arg spec" in out
-    assert needle in out
-    assert FIRST_CALL not in out
+def test_argument_spec_rejects_bad_types(tmp_path, extra, needle):
+    assert_spec_failed(run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra}), needle)
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ({"k8s_namespaces_list": []}, "k8s_bootstrap_namespaces must list the platform namespaces, from k8s_namespaces_list (got [])"),
+        ({"k8s_bootstrap_namespaces": ["argocd", "platform", "Bad_NS"]}, f"k8s_bootstrap_namespaces must be DNS labels ({DNS}) (got ['Bad_NS'])"),
+        (
+            {"k8s_bootstrap_rbac_team_namespaces": ["nowhere"]},
+            "k8s_bootstrap_rbac_team_namespaces must be platform namespaces of k8s_bootstrap_namespaces (got ['nowhere'])",
+        ),
+        (
+            {"k8s_bootstrap_rbac_team_namespaces": ["platform", "argocd"]},
+            "k8s_bootstrap_rbac_team_namespaces must not include the ArgoCD namespace 'argocd' (got ['platform', 'argocd'])",
+        ),
+        ({"k8s_bootstrap_netpol_apiserver_cidrs": []}, "k8s_bootstrap_netpol_apiserver_cidrs must list at least one CIDR (got [])"),
+        ({"k8s_bootstrap_netpol_apiserver_cidrs": ["10.0.0.0"]}, "k8s_bootstrap_netpol_apiserver_cidrs must be IPv4 CIDRs (got ['10.0.0.0'])"),
+        (
+            {"k8s_bootstrap_netpol_apiserver_cidrs": ["10.0.0.0/16", "0.0.0.0/0"]},
+            "k8s_bootstrap_netpol_apiserver_cidrs must not include 0.0.0.0/0 (got ['10.0.0.0/16', '0.0.0.0/0'])",
+        ),
+        ({"k8s_bootstrap_netpol_endpoint_cidrs": ["vpce"]}, "k8s_bootstrap_netpol_endpoint_cidrs must be IPv4 CIDRs (got ['vpce'])"),
+        ({"k8s_bootstrap_netpol_apiserver_port": 70000}, "k8s_bootstrap_netpol_apiserver_port must be an integer from 1 to 65535 (got '70000')"),
+        (
+            {"k8s_bootstrap_netpol_allows": [{**ALLOW, "name": "Bad_Name"}]},
+            f"k8s_bootstrap_netpol_allows and k8s_bootstrap_netpol_data_services names must be DNS labels ({DNS}) (got ['Bad_Name'])",
+        ),
+        (
+            {"k8s_bootstrap_netpol_allows": [ALLOW], "k8s_bootstrap_netpol_data_services": [ALLOW]},
+            "k8s_bootstrap_netpol_allows and k8s_bootstrap_netpol_data_services names must be unique (got ['x'] more than once)",
+        ),
+        (
+            {"k8s_bootstrap_netpol_allows": [{**ALLOW, "namespace": "elsewhere"}]},
+            "k8s_bootstrap_netpol_allows and k8s_bootstrap_netpol_data_services must target a platform namespace or '*' (got ['elsewhere/x'])",
+        ),
+        (
+            {"k8s_bootstrap_service_accounts": [{"namespace": "elsewhere", "name": "app", "role_arn": ROLE}]},
+            "k8s_bootstrap_service_accounts must target platform namespaces (got ['elsewhere/app'])",
+        ),
+        (
+            {"k8s_bootstrap_service_accounts": [{"namespace": "platform", "name": "app"}]},
+            "k8s_bootstrap_service_accounts need an IAM role ARN, from k8s_bootstrap_irsa_roles (irsa.roles, written by eks_irsa) "
+            "or the entry's role_arn (got {'platform/app': ''})",
+        ),
+        (
+            {"k8s_bootstrap_service_accounts": [{"namespace": "platform", "name": "app", "role_arn": "arn:aws:iam::1:role/x"}]},
+            "k8s_bootstrap_service_accounts need an IAM role ARN, from k8s_bootstrap_irsa_roles (irsa.roles, written by eks_irsa) "
+            "or the entry's role_arn (got {'platform/app': 'arn:aws:iam::1:role/x'})",
+        ),
+        (
+            {"k8s_bootstrap_secrets": [{"name": "repo", "namespace": "elsewhere", "secret_id": "p/dev/argocd/github-app"}]},
+            "k8s_bootstrap_secrets must target platform namespaces (got ['elsewhere/repo'])",
+        ),
+        (
+            {"k8s_bootstrap_argocd_namespace": "gitops"},
+            "k8s_bootstrap_argocd_namespace must be one of k8s_bootstrap_namespaces ['argocd', 'platform'] (got 'gitops')",
+        ),
+        (
+            {"k8s_bootstrap_argocd_install": "crds-only", "k8s_bootstrap_argocd_crds_dir": ""},
+            "k8s_bootstrap_argocd_crds_dir must be set when k8s_bootstrap_argocd_install is crds-only (got '')",
+        ),
+        (
+            {"k8s_bootstrap_gitops_repo_url": "git@github.com:org/repo.git"},
+            "k8s_bootstrap_gitops_repo_url must be an https:// URL (got 'git@github.com:org/repo.git')",
+        ),
+    ],
+)
+def test_rule_fails_with_its_own_message(tmp_path, extra, needle):
+    assert_rule_failed(run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra}), needle, FIRST_CALL)
+
+
+def test_good_input_passes_every_rule(tmp_path):
+    extra = {
+        "k8s_bootstrap_netpol_allows": [ALLOW, {**ALLOW, "name": "y", "namespace": "*"}],
+        "k8s_bootstrap_netpol_endpoint_cidrs": ["10.0.8.0/24"],
+        # One role from the cluster outputs, one from the entry.
+        "k8s_bootstrap_service_accounts": [{"namespace": "platform", "name": "app"}, {"namespace": "argocd", "name": "repo", "role_arn": ROLE}],
+        "k8s_bootstrap_irsa_roles": {"platform/app": ROLE},
+        "k8s_bootstrap_secrets": [{"name": "repo", "namespace": "argocd", "secret_id": "p/dev/argocd/github-app"}],
+    }
+    assert_validation_passed(run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra}))
