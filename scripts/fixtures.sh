@@ -31,20 +31,8 @@ for entry in entries:
 PY
 }
 
-moto_overrides() { # extra variables for a run on moto: the OpenSearch snapshot repository is registered through the
-  # domain's own endpoint, which moto does not serve (the inventory's or the role's settings, with that one off).
-  "$VENV_BIN/python" - "$ROOT/roles/aws_data/defaults/main.yml" "$ROOT/inventories/$1/group_vars/$1/aws_data.yml" <<'PY'
-import json, os, sys, yaml
-settings = yaml.safe_load(open(sys.argv[1]))["aws_data_opensearch"]
-if os.path.isfile(sys.argv[2]):
-    settings = (yaml.safe_load(open(sys.argv[2])) or {}).get("aws_data_opensearch", settings)
-print(json.dumps({"aws_data_opensearch": dict(settings, register_snapshot_repository=False)}))
-PY
-}
-
 for env in $ENVS; do
   account=$(account_of "$env")
-  moto_overrides "$env" >"$SCRATCH/moto-$env.json"
   # The secrets whose values come from the operator's environment get dummies: only their names and ARNs
   # reach the outputs.
   mapfile -t secret_env < <(fixture_env "$env")
@@ -57,7 +45,7 @@ for env in $ENVS; do
   env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN "${secret_env[@]}" \
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 \
     "$VENV_BIN/ansible-playbook" -i "$ROOT/inventories/$env" "$ROOT/playbooks/aws.yml" "$ROOT/playbooks/cluster.yml" \
-    --skip-tags namespaces -e "@$ROOT/tests/fixtures/moto.yml" -e "@$SCRATCH/moto-$env.json" \
+    --skip-tags namespaces -e "@$ROOT/tests/fixtures/moto.yml" \
     -e "{\"platform_aws_endpoint_url\": \"http://127.0.0.1:$PORT\", \"platform_outputs_dir\": \"$OUT/$env\"}" \
     >"$SCRATCH/converge-$env.log" 2>&1 || { tail -40 "$SCRATCH/converge-$env.log" >&2; exit 1; }
   kill "$MOTO_PID"; wait "$MOTO_PID" 2>/dev/null || true; MOTO_PID=""
