@@ -11,7 +11,7 @@ BASE = {
     "platform_prefix": "legacyplatform-dev",
     "platform_aws_region": "eu-west-1",
     "platform_workspace": "/nonexistent",
-    "k8s_namespaces_list": [{"name": "argocd"}, {"name": "platform"}],
+    "k8s_bootstrap_namespaces": ["argocd", "platform"],
     "k8s_bootstrap_netpol_apiserver_cidrs": ["10.0.0.0/16"],
     "k8s_bootstrap_netpol_allows": [],
     "k8s_bootstrap_service_accounts": [],
@@ -42,7 +42,7 @@ def test_argument_spec_rejects_bad_types(tmp_path, extra, needle):
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        ({"k8s_namespaces_list": []}, "k8s_bootstrap_namespaces must list the platform namespaces, from k8s_namespaces_list (got [])"),
+        ({"k8s_bootstrap_namespaces": []}, "k8s_bootstrap_namespaces must list the platform namespaces, from namespaces.names of the cluster outputs (got [])"),
         ({"k8s_bootstrap_namespaces": ["argocd", "platform", "Bad_NS"]}, f"k8s_bootstrap_namespaces must be DNS labels ({DNS}) (got ['Bad_NS'])"),
         (
             {"k8s_bootstrap_rbac_team_namespaces": ["nowhere"]},
