@@ -163,18 +163,9 @@ def get_output(outputs, key, outputs_dir="", host="", default=None, has_default=
 
 
 def _plain(data):
-    """Plain dict/list/str copies of Ansible's tagged values, for the validator and the YAML dump."""
-    if isinstance(data, dict):
-        return {str(k): _plain(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [_plain(v) for v in data]
-    if isinstance(data, bool) or data is None:
-        return data
-    if isinstance(data, int):
-        return int(data)
-    if isinstance(data, float):
-        return float(data)
-    return str(data)
+    """Plain dict/list/str copies of Ansible's tagged values (subclasses of the JSON types), for the validator and
+    the YAML dump."""
+    return json.loads(json.dumps(data))
 
 
 def dump_document(doc):
