@@ -203,8 +203,9 @@ def served_hosts(p: Platform) -> set[str]:
         elif kind == "HTTPRoute":
             hosts |= set(spec.get("hostnames") or [])
         elif kind == "ApplicationSet":
-            text = yaml.safe_dump(spec)
-            hosts |= {h.replace("{{ .number }}", "1") for h in re.findall(r"host: ['\"]?([^'\"\s]+)", text)}
+            # The pull-request generator's template: one sample PR number stands for every preview.
+            text = re.sub(r"\{\{\s*\.number\s*\}\}", "1", yaml.safe_dump(spec, width=1000))
+            hosts |= set(re.findall(r"host: ['\"]?([^'\"\s]+)", text))
     argocd = p.values("argo-cd", "base")
     if argocd.get("global", {}).get("domain"):
         hosts.add(argocd["global"]["domain"])

@@ -66,9 +66,9 @@ def test_a_missing_output_fails_the_render_naming_the_key_and_phase(tmp_path):
     shutil.copytree(FIXTURES / "dev", fixtures / "dev")
     cluster = fixtures / "dev" / "dev-main" / "cluster.yml"
     doc = yaml.safe_load(cluster.read_text())
-    del doc["outputs"]["irsa"]["roles"]["velero/velero"]
+    del doc["outputs"]["irsa"]["roles"]["observability/prometheus"]
     cluster.write_text(yaml.safe_dump(doc))
     result = render(tmp_path / "tree", envs=("dev",), fixtures=fixtures, check=False)
     out = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "outputs key 'irsa.roles.velero/velero' is missing" in out and "role mosaic.platform.eks_irsa" in out, out[-3000:]
+    assert "outputs key 'irsa.roles.observability/prometheus' is missing" in out and "role mosaic.platform.eks_irsa" in out, out[-3000:]
