@@ -56,7 +56,8 @@ def test_applied_key_policy_is_least_privilege(keys, platform, purpose):
 
 def test_outputs_file_names_every_key(keys, platform):
     _, ids = keys
-    outputs = yaml.safe_load((platform["outputs_dir"] / "local-main.yml").read_text())
+    outputs = yaml.safe_load((platform["outputs_dir"] / "local-main" / "aws.yml").read_text())
+    assert outputs["phase"] == "aws" and outputs["schema_version"] == 1
     assert outputs["environment"] == platform["env"]
     kms_out = outputs["outputs"]["kms"]
     assert set(kms_out) == set(PURPOSES)

@@ -147,7 +147,10 @@ def test_bootstrap_secret_holds_the_secrets_manager_values(core, stored, name, l
     decoded = {k: base64.b64decode(v).decode() for k, v in secret.data.items()}
     entry = SECRETS[name]
     value = stored[name]
-    expected = {**entry.get("static_data", {}), **({entry["key"]: value} if entry.get("key") else value)}
+    # The inventory's static data, with the one template it holds (the GitOps repository URL) rendered.
+    repo_url = yaml.safe_load((ROOT / "inventories/project.yml").read_text())["platform_gitops_repo_url"]
+    static = {k: str(v).replace("{{ platform_gitops_repo_url }}", repo_url) for k, v in entry.get("static_data", {}).items()}
+    expected = {**static, **({entry["key"]: value} if entry.get("key") else value)}
     assert decoded == {k: str(v) for k, v in expected.items()}
 
 
