@@ -169,4 +169,4 @@ def _plain(data):
 
 
 def dump_document(doc):
-    return yaml.safe_dump(_plain(doc), sort_keys=True, default_flow_style=False, width=150)
+    return yaml.safe_dump(_plain(doc), sort_keys=True, default_flow_style=False, width=150, explicit_start=True)
