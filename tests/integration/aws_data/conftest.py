@@ -8,6 +8,6 @@ import yaml
 
 @pytest.fixture(scope="session")
 def outputs(platform):
-    path = platform["outputs_dir"] / "local-main.yml"
+    path = platform["outputs_dir"] / "local-main" / "aws.yml"
     assert path.exists(), f"{path} missing: did the converge run platform_outputs?"
     return yaml.safe_load(path.read_text())["outputs"]

@@ -51,7 +51,7 @@ def test_trail_is_multi_region_validated_and_encrypted(aws, names, audit_key_arn
 
 
 def test_outputs_name_the_trail_workgroup_and_database(platform, names, aws):
-    out = yaml.safe_load((outputs_dir(platform) / "local-main.yml").read_text())["outputs"]["audit"]
+    out = yaml.safe_load((outputs_dir(platform) / "local-main" / "aws.yml").read_text())["outputs"]["audit"]
     [trail] = aws("cloudtrail").describe_trails(trailNameList=[names["trail"]])["trailList"]
     assert out == {"trail_arn": trail["TrailARN"], "athena_workgroup": names["workgroup"], "athena_database": names["database"]}
 

@@ -23,7 +23,7 @@ MANAGED = DEFAULTS["aws_edge_managed_rule_groups"]
 
 @pytest.fixture(scope="module")
 def outputs(platform):
-    return yaml.safe_load((outputs_dir(platform) / "local-main.yml").read_text())["outputs"]["edge"]
+    return yaml.safe_load((outputs_dir(platform) / "local-main" / "aws.yml").read_text())["outputs"]["edge"]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,10 @@ def web_acl(aws, platform):
 
 def test_certificate_requested_with_dns_validation(aws, outputs, platform):
     cert = aws("acm").describe_certificate(CertificateArn=outputs["certificate_arn"])["Certificate"]
-    domains = INVENTORY["aws_edge_certificate_domains"]
+    # The role default: the environment's domain, its wildcard and the previews' wildcard, published as edge.domains.
+    domain = yaml.safe_load((ROOT / "inventories/local/group_vars/local/platform.yml").read_text())["platform_domain"]
+    domains = [domain, f"*.{domain}", f"*.preview.{domain}"]
+    assert outputs["domain"] == domain and outputs["domains"] == domains
     assert cert["DomainName"] == domains[0]
     assert set(cert["SubjectAlternativeNames"]) == set(domains)
     assert {o["ValidationMethod"] for o in cert["DomainValidationOptions"]} == {"DNS"}

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture(scope="session")
 def outputs(platform) -> dict:
     """The outputs the converge published (molecule/aws_storage writes them to its own directory)."""
-    path = ROOT / ".outputs" / "molecule-aws_storage" / platform["env"] / "local-main.yml"
+    path = ROOT / ".outputs" / "molecule-aws_storage" / platform["env"] / "local-main" / "aws.yml"
     assert path.exists(), f"{path} is missing: did the converge run?"
     return yaml.safe_load(path.read_text())["outputs"]
 
