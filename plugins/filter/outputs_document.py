@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: outputs_document
 short_description: Build and validate the outputs document one phase writes
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Keeps the sections of O(_input) that the schema (C(schemas/outputs.schema.json)) assigns to O(phase), validates the
     document against the schema, and returns it as YAML text. A section the schema does not declare, or a key of the
@@ -29,6 +29,10 @@ options:
     description: The cluster (C(platform_cluster_name)).
     type: str
     required: true
+  previous:
+    description: The sections the phase's file holds now; the sections of O(_input) replace theirs, the others are kept.
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""
@@ -49,9 +53,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import OutputsError, build_document, dump_document
 
 
-def outputs_document(sections, phase, environment, cluster):
+def outputs_document(sections, phase, environment, cluster, previous=None):
     try:
-        return dump_document(build_document(dict(sections or {}), phase, environment, cluster))
+        return dump_document(build_document(dict(sections or {}), phase, environment, cluster, previous=dict(previous or {})))
     except OutputsError as exc:
         raise AnsibleFilterError(f"mosaic.platform.outputs_document: {exc}") from exc
 

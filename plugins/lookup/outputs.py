@@ -6,14 +6,15 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: outputs
 short_description: Read a key of the outputs earlier phases wrote (the one reader of the outputs contract)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads C(<dir>/<host>/aws.yml) and C(<dir>/<host>/cluster.yml), validates each against the collection's
     C(schemas/outputs.schema.json), and returns the value of every dotted key given as a term.
   - A missing file, a missing key or an empty value fails with a message that names the key and the phase and role
     that write it, unless O(default) is given.
   - In check mode a C(<phase>.check.yml) written by the same C(--check) run is preferred, so a plan on a clean account
-    reads what it would publish; a key only a real run can publish reads as the text C((known after apply) <key>).
+    reads what it would publish; a key only a real run can publish reads as the text C((known after apply) <key>)
+    (an empty mapping or list where the schema declares one).
 options:
   _terms:
     description: Dotted keys, such as C(network.vpc_cidr) or C(irsa.roles.velero/velero); C(*) returns every section.

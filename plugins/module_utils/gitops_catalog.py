@@ -438,7 +438,7 @@ def render_tree(entries, outputs, manifests, settings):
     ``entries``: merge_catalog() result; ``manifests``: {add-on: [objects]} from the role's templates
     (placeholders unresolved); ``settings``: env, cluster, repo_url, revision, project,
     argocd_namespace, destination_server, repositories, cluster_resources, retry_limit, and check_mode (a
-    ``--check`` run renders outputs no phase has published yet as "(known after apply: <key>)").
+    ``--check`` run renders outputs no phase has published yet as "(known after apply) <key>").
     """
     check_mode = bool(settings.get("check_mode", False))
     manifests = manifests or {}

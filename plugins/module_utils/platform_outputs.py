@@ -14,6 +14,7 @@ Controller-side only (lookup and filter plugins, tests): it reads the schema fro
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 
@@ -73,12 +74,15 @@ def validate_document(doc, schema=None):
     return True
 
 
-def build_document(facts, phase, environment, cluster, schema=None):
-    """The document a phase writes: the ``aws_<section>_outputs`` facts of its sections, validated."""
+def build_document(facts, phase, environment, cluster, schema=None, previous=None):
+    """The document a phase writes: the ``aws_<section>_outputs`` facts of its sections, over the sections of the
+    ``previous`` document of that phase, validated. A run of some roles only (``--tags kms``) updates their sections
+    and keeps the others."""
     if phase not in PHASES:
         raise OutputsError(f"phase must be one of {list(PHASES)}, got {phase!r}")
     owners = sections(schema)
-    outputs = {name: facts[name] for name in sorted(facts) if name in owners and owners[name][0] == phase}
+    outputs = {name: value for name, value in (previous or {}).items() if name in owners and owners[name][0] == phase}
+    outputs.update({name: facts[name] for name in sorted(facts) if name in owners and owners[name][0] == phase})
     unknown = sorted(set(facts) - set(owners))
     if unknown:
         raise OutputsError(f"outputs {unknown} are not declared in schemas/outputs.schema.json: declare them before publishing them")
@@ -110,7 +114,7 @@ def _read_document(path, phase):
     stamp = (stat.st_mtime_ns, stat.st_size)
     cached = _READ.get(path)
     if cached and cached[0] == stamp:
-        return cached[1]
+        return copy.deepcopy(cached[1])
     with open(path, encoding="utf-8") as handle:
         try:
             doc = yaml.safe_load(handle)
@@ -125,12 +129,41 @@ def _read_document(path, phase):
     if doc["phase"] != phase:
         raise OutputsError(f"{path} holds the {doc['phase']} phase, expected {phase}")
     _READ[path] = (stamp, doc)
-    return doc
+    return copy.deepcopy(doc)
 
 
-def unknown(key):
-    """What a ``--check`` run reads for a key that only a real run can publish (Terraform's "known after apply")."""
+def unknown(key, schema=None):
+    """What a ``--check`` run reads for a key that only a real run can publish (Terraform's "known after apply"):
+    an empty mapping or list where the schema declares one, so consumers keep their types, else a marker text."""
+    kind = _schema_type(key, schema or load_schema())
+    if kind == "object":
+        return {}
+    if kind == "array":
+        return []
     return f"(known after apply) {key}"
+
+
+def _schema_type(key, schema):
+    """The JSON type the schema declares at dotted ``key`` (None where it declares none)."""
+    node = schema["$defs"]["outputs"]
+    for part in [p for p in key.split(".") if p]:
+        node = _resolve(node, schema)
+        props = node.get("properties") or {}
+        if part in props:
+            node = props[part]
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            return None
+    node = _resolve(node, schema)
+    kind = node.get("type")
+    return kind if isinstance(kind, str) else None
+
+
+def _resolve(node, schema):
+    while "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return node
 
 
 def get_output(outputs, key, outputs_dir="", host="", default=None, has_default=False, check_mode=False):

@@ -32,6 +32,7 @@ class Platform:
     addon_accounts: list  # EKS add-on service accounts ("ns/sa")
     catalog: dict  # add-on name -> catalog entry (raw)
     vpc_cidr: str  # the inventory's aws_network_vpc_cidr
+    app_domain: str  # the domain aws_auth builds the OIDC callback URLs under
     prefix: str
     account: str
     region: str
@@ -47,6 +48,9 @@ class Platform:
     def values(self, addon, layer="cluster"):
         docs = self.files.get(f"gitops/{self.env}/values/{addon}/{layer}.yaml") or [{}]
         return docs[0] or {}
+
+    def all_values(self, addon):
+        return [self.values(addon, layer) for layer in ("base", "env", "cluster")]
 
     def copy(self):
         return copy.deepcopy(self)
@@ -104,10 +108,16 @@ def load(env: str, root: Path = ROOT, fixtures: Path = FIXTURES) -> Platform:
         addon_accounts=[a["service_account"] for a in addons if a.get("service_account")],
         catalog=catalog(),
         vpc_cidr=network["aws_network_vpc_cidr"],
+        app_domain=_resolve_domain(inventory.get("aws_auth_app_domain", _role_defaults("aws_auth")["aws_auth_app_domain"]), platform),
         prefix=f"{project['platform_slug']}-{env}",
         account=str(platform["platform_aws_account_id"]),
         region=platform["platform_aws_region"],
     )
+
+
+def _resolve_domain(value, platform):
+    """The one template the domain settings use, platform_domain, resolved from the inventory."""
+    return str(value).replace("{{ platform_domain }}", platform["platform_domain"])
 
 
 # ---------------------------------------------------------------- IRSA
@@ -124,6 +134,19 @@ def _annotations(node, path=()):
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _annotations(value, (*path, str(i)))
+
+
+def _borrowed_accounts(node, inside=False):
+    """Names of every ``{create: false, name: ...}`` block under a ``serviceAccount`` key of a values document
+    (``serviceAccount: {...}`` or per component, ``serviceAccount: {server: {...}}``)."""
+    if isinstance(node, dict):
+        if inside and node.get("create") is False and node.get("name"):
+            yield node["name"]
+        for key, value in node.items():
+            yield from _borrowed_accounts(value, inside or key == "serviceAccount")
+    elif isinstance(node, list):
+        for value in node:
+            yield from _borrowed_accounts(value, inside)
 
 
 def check_irsa(p: Platform) -> list[str]:
@@ -144,8 +167,13 @@ def check_irsa(p: Platform) -> list[str]:
                 bad.append(f"irsa: {path} sets a role annotation outside a ServiceAccount ({'.'.join(where)}={value})")
     chart_accounts = {}
     for name, entry in p.catalog.items():
-        values = p.values(name)
-        found = list(_annotations(values))
+        found = [hit for values in p.all_values(name) for hit in _annotations(values)]
+        # A chart told to use an account it does not create (create: false) must find it made by the bootstrap.
+        for values in p.all_values(name):
+            for account in _borrowed_accounts(values):
+                key = f"{entry['namespace']}/{account}"
+                if key not in p.bootstrap_accounts:
+                    bad.append(f"irsa: {name} runs as {key} (serviceAccount create: false), which the bootstrap does not create")
         declared = entry.get("service_accounts") or []
         if found and not declared:
             bad.append(f"irsa: {name}'s values set a role annotation, but the catalog declares no chart service account")
@@ -233,6 +261,9 @@ def check_hosts(p: Platform) -> list[str]:
 def check_oidc(p: Platform) -> list[str]:
     auth = p.outputs["auth"]
     bad = []
+    # The OIDC clients call back to https://<app>.<aws_auth_app_domain>/...: the hosts the tree serves them under.
+    if p.app_domain != p.outputs["edge"]["domain"]:
+        bad.append(f"oidc: aws_auth's callback URLs are under {p.app_domain}, the tree serves ArgoCD and Grafana under {p.outputs['edge']['domain']}")
     cognito = f"https://{p.prefix}-{p.account}.auth.{p.region}.amazoncognito.com"
     if auth["hosted_ui_url"] != cognito:
         bad.append(f"oidc: the hosted UI {auth['hosted_ui_url']} is not the domain aws_auth creates ({cognito})")

@@ -52,6 +52,13 @@ def test_the_thanos_mismatch_of_old_is_caught(prod):
     assert "irsa: the role of observability/thanos trusts a service account that nothing creates" in CHECKS["irsa"](p)
 
 
+def test_a_chart_running_as_an_account_nobody_creates_is_caught(prod):
+    # The Thanos compactor told to run as another account than the one its IRSA role trusts.
+    p = prod.copy()
+    p.files["gitops/prod/values/thanos/base.yaml"][0]["compact"]["serviceAccount"]["name"] = "thanos-compactor"
+    assert "irsa: thanos runs as observability/thanos-compactor (serviceAccount create: false), which the bootstrap does not create" in CHECKS["irsa"](p)
+
+
 def test_an_annotation_in_values_the_catalog_does_not_declare_is_caught(prod):
     p = prod.copy()
     path = "gitops/prod/values/loki/cluster.yaml"
@@ -107,6 +114,19 @@ def test_a_foreign_client_or_issuer_is_caught(prod):
     violations = CHECKS["oidc"](p)
     assert "oidc: Grafana's client_id is not the grafana client aws_auth created" in violations
     assert any("ArgoCD's issuer" in v for v in violations)
+
+
+def test_callback_urls_under_another_domain_are_caught(prod):
+    # The old default: <env>.legacyplatform.example.com while the hosts are under platform_domain.
+    p = prod.copy()
+    p.app_domain = "prod.legacyplatform.example.com"
+    assert any(v.startswith("oidc: aws_auth's callback URLs are under prod.legacyplatform.example.com") for v in CHECKS["oidc"](p))
+
+
+def test_argocd_with_a_foreign_client_is_caught(prod):
+    p = prod.copy()
+    p.outputs["auth"]["clients"]["argocd"]["client_id"] = "someone-else"
+    assert "oidc: ArgoCD's clientID is not the argocd client aws_auth created" in CHECKS["oidc"](p)
 
 
 def test_a_grafana_secret_nobody_reads_is_caught(prod):

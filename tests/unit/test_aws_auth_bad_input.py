@@ -9,6 +9,7 @@ BASE = {
     "platform_prefix": "p-local",
     "platform_slug": "p",
     "platform_env": "local",
+    "platform_domain": "test.example.com",
     "platform_aws_region": "eu-west-1",
     "platform_aws_account_id": "123456789012",
     "platform_tags": {"Project": "P", "Env": "local", "Owner": "o"},

@@ -11,6 +11,7 @@ PLATFORM = {
     "platform_prefix": "p-test",
     "platform_slug": "p",
     "platform_env": "test",
+    "platform_domain": "test.example.com",
     "platform_aws_region": "eu-west-1",
     "platform_aws_account_id": "123456789012",
     "platform_cluster_name": "p-test-main",
