@@ -123,7 +123,7 @@ def test_data_buckets_are_the_ones_aws_storage_built(aws, outputs, purpose, path
     name = outputs["storage"]["buckets"][purpose]["name"]
     assert outputs["data"][path[0]][path[1]] == name
     s3 = aws("s3")
-    assert s3.get_bucket_logging(Bucket=name)["LoggingEnabled"]["TargetBucket"] == outputs["storage"]["buckets"]["logs"]["name"]
+    assert s3.get_bucket_logging(Bucket=name)["LoggingEnabled"]["TargetBucket"] == outputs["storage"]["buckets"]["access-logs"]["name"]
     rules = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
     assert any("NoncurrentVersionExpiration" in r and "AbortIncompleteMultipartUpload" in r for r in rules)
     policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
