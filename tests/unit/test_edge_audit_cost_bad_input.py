@@ -130,6 +130,16 @@ def test_aws_edge_rejects_bad_input(tmp_path, extra, needle, phase):
                 "aws_audit_named_queries names must be unique (got ['x'] more than once)",
             ),
             ({"aws_audit_tags": {"Project": "P"}}, "aws_audit_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+            ({"aws_audit_data_event_buckets": ["Backups_Bucket"]}, "aws_audit_data_event_buckets must be S3 bucket names (got ['Backups_Bucket'])"),
+            (
+                {"aws_audit_data_event_buckets": ["p-local-logs-123456789012"]},
+                "aws_audit_data_event_buckets must not hold aws_audit_log_bucket 'p-local-logs-123456789012': the trail would log "
+                "its own deliveries (aws_audit_log_bucket_tamper_events covers that bucket)",
+            ),
+            (
+                {"aws_audit_log_bucket_tamper_events": ["s3:DeleteObject"]},
+                "aws_audit_log_bucket_tamper_events must be S3 API call names such as DeleteObject (got ['s3:DeleteObject'])",
+            ),
         ]
     ),
 )
