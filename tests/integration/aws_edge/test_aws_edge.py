@@ -117,6 +117,8 @@ def test_blocked_requests_alarm_goes_to_the_alerts_topic(aws, platform):
     assert alarm["Threshold"] == INVENTORY.get("aws_edge_blocked_alarm_threshold", DEFAULTS["aws_edge_blocked_alarm_threshold"])
     topic = f"arn:aws:sns:{platform['region']}:{platform['account']}:{platform['prefix']}-alerts"
     assert alarm["AlarmActions"] == [topic] and alarm["OKActions"] == [topic]
+    tags = {t["Key"]: t["Value"] for t in aws("cloudwatch").list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"]}
+    assert tags["Component"] == "edge" and tags["Name"] == alarm["AlarmName"] and tags["Env"] == platform["env"]
 
 
 def test_visibility_on_every_rule_and_the_acl(web_acl):
