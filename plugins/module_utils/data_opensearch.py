@@ -79,3 +79,46 @@ def ensure_log_publishing(opensearch, logs, domain_name, log_groups, account_id,
             opensearch.update_domain_config(DomainName=domain_name, LogPublishingOptions=options)
     changed = bool(diff)
     return changed, {"diff": diff, "log_publishing_options": wanted, "resource_policy_name": policy_name}
+
+
+def _policy_differs(current, wanted):
+    """Order-free comparison of two access policies (amazon.aws compare_policies)."""
+    from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+
+    if not current:
+        return bool(wanted)
+    return compare_policies(current, wanted)
+
+
+def ensure_domain_access(opensearch, domain_name, access_policy, master_user_arn, marker_tag, check_mode):
+    """Reconcile the access policy and the fine-grained access control master user of an existing domain.
+
+    AWS returns the access policy, so it is compared. It never returns MasterUserOptions, so the master
+    user ARN last applied is kept in the marker tag and the master user is set again when it differs.
+    """
+    status = opensearch.describe_domain(DomainName=domain_name)["DomainStatus"]
+    diff = []
+    if access_policy is not None:
+        current = json.loads(status.get("AccessPolicies") or "{}")
+        if _policy_differs(current, access_policy):
+            diff.append("access_policies")
+            if not check_mode:
+                opensearch.update_domain_config(DomainName=domain_name, AccessPolicies=json.dumps(access_policy, sort_keys=True))
+    if master_user_arn:
+        security = status.get("AdvancedSecurityOptions") or {}
+        if not security.get("Enabled"):
+            raise ValueError(f"domain {domain_name} has no fine-grained access control: a master user needs it (enable it on the domain first)")
+        tags = {t["Key"]: t["Value"] for t in opensearch.list_tags(ARN=status["ARN"]).get("TagList", [])}
+        if tags.get(marker_tag) != master_user_arn:
+            diff.append("master_user")
+            if not check_mode:
+                opensearch.update_domain_config(
+                    DomainName=domain_name,
+                    AdvancedSecurityOptions={
+                        "Enabled": True,
+                        "InternalUserDatabaseEnabled": bool(security.get("InternalUserDatabaseEnabled")),
+                        "MasterUserOptions": {"MasterUserARN": master_user_arn},
+                    },
+                )
+                opensearch.add_tags(ARN=status["ARN"], TagList=[{"Key": marker_tag, "Value": master_user_arn}])
+    return bool(diff), {"diff": diff, "domain_arn": status["ARN"]}

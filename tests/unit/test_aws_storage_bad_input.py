@@ -12,9 +12,11 @@ BASE = {
     "aws_storage_region": "eu-west-1",
     "aws_storage_kms_key_arn": KEY,
     "aws_storage_tags": {"Project": "P", "Env": "local", "Owner": "o", "Component": "storage"},
+    # The role's default access-log bucket is access-logs; these cases keep one log bucket, named logs.
+    "aws_storage_access_log_purpose": "logs",
 }
 LOGS = {"purpose": "logs", "delivery": ["s3_access_logs", "alb"]}
-FIRST_API_TASK = "Manage the buckets"
+FIRST_API_TASK = "List the existing buckets"
 REPLICATION = {"aws_storage_buckets": [LOGS, {"purpose": "media", "critical": True}], "aws_storage_replication_enabled": True}
 
 
@@ -25,6 +27,8 @@ REPLICATION = {"aws_storage_buckets": [LOGS, {"purpose": "media", "critical": Tr
         ({"aws_storage_buckets": [LOGS, {"purpose": "media", "versionin": True}]}, "versionin"),
         ({"aws_storage_buckets": [{"purpose": "logs", "delivery": ["ftp"]}]}, "delivery"),
         ({"aws_storage_buckets": [LOGS, {"purpose": "media", "lifecycle": {"warm": 30}}]}, "warm"),
+        ({"aws_storage_object_lock_mode": "LEGAL_HOLD"}, "aws_storage_object_lock_mode"),
+        ({"aws_storage_buckets": [LOGS, {"purpose": "audit", "object_lock": "sometimes"}]}, "object_lock"),
     ],
 )
 def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
@@ -67,6 +71,20 @@ def _media(**kwargs):
             {"aws_storage_buckets": [{"purpose": "logs", "delivery": ["alb"], "encryption": "aws:kms"}]},
             "aws_storage_buckets with alb delivery must use encryption AES256, ALB access logs support no SSE-KMS (got aws:kms on ['logs'])",
         ),
+        (
+            _media(object_lock=True, versioning=False),
+            "aws_storage_buckets with object_lock must keep versioning on, Object Lock needs it (got versioning false on ['media'])",
+        ),
+        (
+            {"aws_storage_buckets": [{**LOGS, "object_lock": True}]},
+            "aws_storage_buckets with object_lock must not receive S3 server access logs (delivery s3_access_logs or the "
+            "aws_storage_access_log_purpose bucket), S3 refuses that target with a default retention (got ['logs'])",
+        ),
+        (
+            {**_media(object_lock=True), "platform_env": "prod", "aws_storage_object_lock_mode": "GOVERNANCE"},
+            "aws_storage_object_lock_mode must be COMPLIANCE when platform_env is prod (got 'GOVERNANCE')",
+        ),
+        ({**_media(), "aws_storage_object_lock_days": 0}, "aws_storage_object_lock_days must be an integer from 1 to 36500 (got '0')"),
         (
             {**_media(), "aws_storage_kms_key_arn": ""},
             "aws_storage_buckets with encryption aws:kms need a KMS key ARN in kms_key_arn or aws_storage_kms_key_arn "
@@ -150,4 +168,10 @@ def test_good_input_passes_every_rule(tmp_path):
 
 
 def test_the_default_buckets_pass_every_rule(tmp_path):
-    assert_validation_passed(run_role(tmp_path, "aws_storage", BASE))
+    defaults = {k: v for k, v in BASE.items() if k != "aws_storage_access_log_purpose"}
+    assert_validation_passed(run_role(tmp_path, "aws_storage", defaults))
+
+
+def test_prod_defaults_to_compliance_mode(tmp_path):
+    defaults = {k: v for k, v in BASE.items() if k != "aws_storage_access_log_purpose"}
+    assert_validation_passed(run_role(tmp_path, "aws_storage", {**defaults, "platform_env": "prod"}))

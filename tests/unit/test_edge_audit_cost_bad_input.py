@@ -77,6 +77,25 @@ def test_good_input_passes_every_rule(tmp_path, role):
             ),
             ({"aws_edge_redacted_headers": ["Authorization"]}, "aws_edge_redacted_headers must include authorization and cookie (missing ['cookie'])"),
             ({"aws_edge_tags": {"Project": "P"}}, "aws_edge_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+            ({"aws_edge_allowlist_exempt_rules": ["SizeRestrictions_BODY"]}, "aws_edge_allowlist_exempt_rules", "spec"),
+            (
+                {"aws_edge_allowlist_exempt_rules": {"AWSManagedRulesSQLiRuleSet": ["SQLi_BODY"]}},
+                "aws_edge_allowlist_exempt_rules must name groups of aws_edge_managed_rule_groups (got ['AWSManagedRulesSQLiRuleSet'])",
+            ),
+            (
+                {
+                    "aws_edge_allowlist_exempt_rules": {
+                        "AWSManagedRulesCommonRuleSet": ["SizeRestrictions_Body"],
+                        "AWSManagedRulesAmazonIpReputationList": ["X"],
+                    }
+                },
+                "aws_edge_allowlist_exempt_rules must name managed rules whose label the role knows, or the rule would be off for everyone "
+                "(got ['AWSManagedRulesAmazonIpReputationList.*', 'AWSManagedRulesCommonRuleSet.SizeRestrictions_Body'])",
+            ),
+            ({"aws_edge_blocked_alarm_threshold": 0}, "aws_edge_blocked_alarm_threshold must be an integer of at least 1 (got '0')"),
+            ({"aws_edge_blocked_alarm_periods": 0}, "aws_edge_blocked_alarm_periods must be an integer of at least 1 (got '0')"),
+            ({"aws_edge_blocked_alarm_period": 90}, "aws_edge_blocked_alarm_period must be 60 seconds or a multiple of 60 (got '90')"),
+            ({"aws_edge_alarm_topic_arn": "p-local-alerts"}, "aws_edge_alarm_topic_arn must be an SNS topic ARN (got 'p-local-alerts')"),
         ]
     ),
 )
@@ -111,6 +130,16 @@ def test_aws_edge_rejects_bad_input(tmp_path, extra, needle, phase):
                 "aws_audit_named_queries names must be unique (got ['x'] more than once)",
             ),
             ({"aws_audit_tags": {"Project": "P"}}, "aws_audit_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+            ({"aws_audit_data_event_buckets": ["Backups_Bucket"]}, "aws_audit_data_event_buckets must be S3 bucket names (got ['Backups_Bucket'])"),
+            (
+                {"aws_audit_data_event_buckets": ["p-local-logs-123456789012"]},
+                "aws_audit_data_event_buckets must not hold aws_audit_log_bucket 'p-local-logs-123456789012': the trail would log "
+                "its own deliveries (aws_audit_log_bucket_tamper_events covers that bucket)",
+            ),
+            (
+                {"aws_audit_log_bucket_tamper_events": ["s3:DeleteObject"]},
+                "aws_audit_log_bucket_tamper_events must be S3 API call names such as DeleteObject (got ['s3:DeleteObject'])",
+            ),
         ]
     ),
 )

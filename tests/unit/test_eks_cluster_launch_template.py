@@ -143,3 +143,24 @@ def test_bad_node_group_input_fails_with_its_own_message(tmp_path, extra, needle
     assert result.returncode != 0, out[-3000:]
     assert needle in out, out[-3000:]
     assert "Create or converge the EKS cluster" not in out, "the role reached an API call"
+
+
+def test_every_node_group_gets_the_imdsv2_template_built_for_it():
+    """Each node group of eks_cluster_nodegroups names the template launch_templates.yml builds for it, and the
+    template's metadata options are fixed in the task (IMDSv2 only, one hop), not read from a variable a
+    node group or an inventory could set."""
+    from pathlib import Path
+
+    import yaml
+
+    tasks = Path(__file__).resolve().parents[2] / "roles/eks_cluster/tasks"
+    [template_task] = [t for t in yaml.safe_load((tasks / "launch_templates.yml").read_text()) if "amazon.aws.ec2_launch_template" in t]
+    block = next(t for t in yaml.safe_load((tasks / "cluster.yml").read_text()) if "block" in t)["block"]
+    [nodegroup_task] = [t for t in block if "community.aws.eks_nodegroup" in t]
+    template = template_task["amazon.aws.ec2_launch_template"]
+    nodegroup = nodegroup_task["community.aws.eks_nodegroup"]
+    assert template_task["loop"] == nodegroup_task["loop"] == "{{ eks_cluster_nodegroups }}"
+    assert template_task["loop_control"]["loop_var"] == nodegroup_task["loop_control"]["loop_var"]
+    assert nodegroup["launch_template"]["name"] == template["template_name"]
+    assert template["metadata_options"] == {"http_endpoint": "enabled", "http_tokens": "required", "http_put_response_hop_limit": 1}
+    assert template["default_version"] == "latest"

@@ -88,9 +88,11 @@ def test_opensearch_publishes_audit_and_error_logs(aws, domain):
     assert statement["Principal"] == {"Service": "es.amazonaws.com"}
 
 
-def test_opensearch_is_tagged(aws, domain, platform):
+def test_opensearch_is_tagged(aws, domain, platform, outputs):
     tags = tag_map(aws("opensearch").list_tags(ARN=domain["ARN"])["TagList"])
     assert tags["Component"] == "data" and tags["Project"] == platform["project"]
+    # The master user last applied, kept by opensearch_domain_access (AWS never returns MasterUserOptions).
+    assert tags["mosaic-master-user-arn"] == outputs["identity"]["human_roles"]["ops"]
 
 
 def test_snapshot_role_trusts_opensearch_and_reaches_only_the_snapshot_bucket(aws, outputs, platform):
@@ -121,7 +123,7 @@ def test_data_buckets_are_the_ones_aws_storage_built(aws, outputs, purpose, path
     name = outputs["storage"]["buckets"][purpose]["name"]
     assert outputs["data"][path[0]][path[1]] == name
     s3 = aws("s3")
-    assert s3.get_bucket_logging(Bucket=name)["LoggingEnabled"]["TargetBucket"] == outputs["storage"]["buckets"]["logs"]["name"]
+    assert s3.get_bucket_logging(Bucket=name)["LoggingEnabled"]["TargetBucket"] == outputs["storage"]["buckets"]["access-logs"]["name"]
     rules = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
     assert any("NoncurrentVersionExpiration" in r and "AbortIncompleteMultipartUpload" in r for r in rules)
     policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])

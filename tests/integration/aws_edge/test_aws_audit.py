@@ -50,6 +50,24 @@ def test_trail_is_multi_region_validated_and_encrypted(aws, names, audit_key_arn
     assert aws("cloudtrail").get_trail_status(Name=names["trail"])["IsLogging"] is True
 
 
+def test_trail_selects_management_events_and_audit_bucket_data_events(aws, names, platform):
+    """Explicit selectors: management events read and write, S3 object events of the audit-relevant buckets (the
+    molecule scenario has no aws_storage outputs, so their conventional names), and tampering with the log bucket."""
+    response = aws("cloudtrail").get_event_selectors(TrailName=names["trail"])
+    assert not response.get("EventSelectors")
+    selectors = {s["Name"]: {f["Field"]: f for f in s["FieldSelectors"]} for s in response["AdvancedEventSelectors"]}
+    management = selectors["Management events, read and write"]
+    assert management == {"eventCategory": {"Field": "eventCategory", "Equals": ["Management"]}}, "a readOnly field would drop reads or writes"
+    data = selectors["S3 data events of the audit-relevant buckets"]
+    assert data["eventCategory"]["Equals"] == ["Data"] and data["resources.type"]["Equals"] == ["AWS::S3::Object"]
+    expected = [f"arn:aws:s3:::{platform['prefix']}-{p}-{platform['account']}/" for p in DEFAULTS["aws_audit_data_event_bucket_purposes"]]
+    assert sorted(data["resources.ARN"]["StartsWith"]) == sorted(expected)
+    assert "readOnly" not in data
+    tamper = selectors["Calls that could delete or unlock the audit logs"]
+    assert tamper["resources.ARN"]["StartsWith"] == [f"arn:aws:s3:::{names['bucket']}/"]
+    assert set(tamper["eventName"]["Equals"]) >= {"DeleteObject", "PutObjectRetention"}
+
+
 def test_outputs_name_the_trail_workgroup_and_database(platform, names, aws):
     out = yaml.safe_load((outputs_dir(platform) / "local-main" / "aws.yml").read_text())["outputs"]["audit"]
     [trail] = aws("cloudtrail").describe_trails(trailNameList=[names["trail"]])["trailList"]

@@ -19,6 +19,7 @@ def outputs_dir(platform) -> Path:
 INVENTORY = yaml.safe_load((ROOT / "inventories/local/group_vars/local/aws_edge.yml").read_text())
 DEFAULTS = yaml.safe_load((ROOT / "roles/aws_edge/defaults/main.yml").read_text())
 MANAGED = DEFAULTS["aws_edge_managed_rule_groups"]
+EXEMPT = {**DEFAULTS["aws_edge_allowlist_exempt_rules"], **INVENTORY.get("aws_edge_allowlist_exempt_rules", {})}
 
 
 @pytest.fixture(scope="module")
@@ -60,34 +61,64 @@ def test_outputs_name_the_web_acl(outputs, web_acl):
 
 def test_rules_names_priorities_and_order(web_acl):
     rules = sorted(web_acl["Rules"], key=lambda r: r["Priority"])
-    assert [r["Name"] for r in rules] == ["allow-plugin-origins", *MANAGED, "rate-limit-per-ip"]
-    assert [r["Priority"] for r in rules] == [0, 10, 20, 30, 40]
+    assert [r["Name"] for r in rules] == [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesCommonRuleSet-outside-allowlist",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+        "rate-limit-per-ip",
+    ]
+    assert [r["Priority"] for r in rules] == [10, 11, 20, 30, 40]
 
 
-def test_managed_groups_keep_their_actions(web_acl):
+def test_no_rule_allows(web_acl):
+    """An Allow ends the evaluation: an allowlisted origin would skip the managed rules and the rate limit."""
+    assert [r["Name"] for r in web_acl["Rules"] if "Allow" in r.get("Action", {})] == []
+
+
+def test_managed_groups_keep_their_actions_but_the_exempted_rules(web_acl):
     managed = {r["Name"]: r for r in web_acl["Rules"] if "ManagedRuleGroupStatement" in r["Statement"]}
     assert set(managed) == set(MANAGED)
     for name, rule in managed.items():
-        assert rule["Statement"]["ManagedRuleGroupStatement"] == {"VendorName": "AWS", "Name": name}
+        statement = dict(rule["Statement"]["ManagedRuleGroupStatement"])
+        overrides = statement.pop("RuleActionOverrides", [])
+        assert statement == {"VendorName": "AWS", "Name": name}
         assert rule["OverrideAction"] == {"None": {}}
+        assert overrides == [{"Name": r, "ActionToUse": {"Count": {}}} for r in sorted(EXEMPT.get(name, []))]
 
 
-def test_rate_limit_from_the_inventory(web_acl):
-    [rate] = [r for r in web_acl["Rules"] if "RateBasedStatement" in r["Statement"]]
-    assert rate["Statement"]["RateBasedStatement"]["Limit"] == INVENTORY["aws_edge_rate_limit"]
-    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
-    assert rate["Action"] == {"Block": {}}
-
-
-def test_allowlist_rule_references_the_ip_set(aws, web_acl, platform):
-    [allow] = [r for r in web_acl["Rules"] if r["Name"] == "allow-plugin-origins"]
-    assert allow["Action"] == {"Allow": {}}
-    arn = allow["Statement"]["IPSetReferenceStatement"]["ARN"]
+def test_exempted_rules_block_everyone_outside_the_allowlist(aws, web_acl, platform):
+    [exception] = [r for r in web_acl["Rules"] if r["Name"] == "AWSManagedRulesCommonRuleSet-outside-allowlist"]
+    assert exception["Action"] == {"Block": {}}
+    label, outside = exception["Statement"]["AndStatement"]["Statements"]
+    assert label == {"LabelMatchStatement": {"Scope": "LABEL", "Key": "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"}}
+    arn = outside["NotStatement"]["Statement"]["IPSetReferenceStatement"]["ARN"]
     waf = aws("wafv2")
     [summary] = [s for s in waf.list_ip_sets(Scope="REGIONAL")["IPSets"] if s["ARN"] == arn]
     assert summary["Name"] == f"{platform['prefix']}-plugin-origins"
     ip_set = waf.get_ip_set(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"])["IPSet"]
     assert sorted(ip_set["Addresses"]) == sorted(INVENTORY["aws_edge_allowlist_cidrs"])
+
+
+def test_rate_limit_from_the_inventory_for_every_client(web_acl):
+    [rate] = [r for r in web_acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rate["Statement"]["RateBasedStatement"]["Limit"] == INVENTORY["aws_edge_rate_limit"]
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert "ScopeDownStatement" not in rate["Statement"]["RateBasedStatement"]
+    assert rate["Action"] == {"Block": {}}
+
+
+def test_blocked_requests_alarm_goes_to_the_alerts_topic(aws, platform):
+    [alarm] = aws("cloudwatch").describe_alarms(AlarmNames=[f"{platform['prefix']}-edge-blocked-requests"])["MetricAlarms"]
+    assert alarm["Namespace"] == "AWS/WAFV2" and alarm["MetricName"] == "BlockedRequests" and alarm["Statistic"] == "Sum"
+    dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+    assert dimensions == {"WebACL": f"{platform['prefix']}-edge", "Region": platform["region"], "Rule": "ALL"}
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarm["Threshold"] == INVENTORY.get("aws_edge_blocked_alarm_threshold", DEFAULTS["aws_edge_blocked_alarm_threshold"])
+    topic = f"arn:aws:sns:{platform['region']}:{platform['account']}:{platform['prefix']}-alerts"
+    assert alarm["AlarmActions"] == [topic] and alarm["OKActions"] == [topic]
+    tags = {t["Key"]: t["Value"] for t in aws("cloudwatch").list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"]}
+    assert tags["Component"] == "edge" and tags["Name"] == alarm["AlarmName"] and tags["Env"] == platform["env"]
 
 
 def test_visibility_on_every_rule_and_the_acl(web_acl):

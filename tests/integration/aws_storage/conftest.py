@@ -20,7 +20,10 @@ def outputs(platform) -> dict:
 
 @pytest.fixture(scope="session")
 def storage_defaults() -> dict:
-    return yaml.safe_load((ROOT / "roles" / "aws_storage" / "defaults" / "main.yml").read_text())
+    """The role defaults with the local inventory's aws_storage settings on top (as Ansible merges them)."""
+    defaults = yaml.safe_load((ROOT / "roles" / "aws_storage" / "defaults" / "main.yml").read_text())
+    local = ROOT / "inventories" / "local" / "group_vars" / "local" / "aws_storage.yml"
+    return {**defaults, **(yaml.safe_load(local.read_text()) or {})}
 
 
 @pytest.fixture(scope="session")

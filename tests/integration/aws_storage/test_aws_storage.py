@@ -11,8 +11,8 @@ import json
 import pytest
 from ansible_collections.mosaic.platform.plugins.module_utils.s3_policies import ELB_ACCOUNTS, check_bucket_policy
 
-PURPOSES = ["logs", "waf-logs", "media", "artifacts", "backups", "observability", "search-snapshots", "graph-backups"]
-SSE_S3 = {"logs"}  # receives S3 server access logs and ALB access logs: SSE-S3 only
+PURPOSES = ["access-logs", "logs", "waf-logs", "media", "artifacts", "backups", "observability", "search-snapshots", "graph-backups"]
+SSE_S3 = {"access-logs", "logs"}  # receive S3 server access logs or ALB access logs: SSE-S3 only
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +81,20 @@ def _principals(policy):
     return [json.dumps(s["Principal"], sort_keys=True) for s in policy["Statement"] if s["Effect"] == "Allow"]
 
 
-def test_log_bucket_admits_access_logs_cloudtrail_and_alb_only(s3, buckets, platform):
+def test_access_log_bucket_admits_the_access_logs_of_every_other_bucket_only(s3, buckets, platform):
+    policy = json.loads(s3.get_bucket_policy(Bucket=name_of(buckets, "access-logs"))["Policy"])
+    access = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert all(s["Principal"] == {"Service": "logging.s3.amazonaws.com"} for s in access)
+    sources = sorted(s["Condition"]["ArnLike"]["aws:SourceArn"] for s in access)
+    assert sources == sorted(f"arn:aws:s3:::{b['name']}" for p, b in buckets.items() if p != "access-logs")
+    assert all(s["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"] for s in access)
+
+
+def test_log_bucket_admits_cloudtrail_and_alb_only(s3, buckets, platform):
     name = name_of(buckets, "logs")
     policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
     statements = {s["Sid"]: s for s in policy["Statement"]}
-    access = [s for s in policy["Statement"] if s["Principal"] == {"Service": "logging.s3.amazonaws.com"}]
-    sources = sorted(s["Condition"]["ArnLike"]["aws:SourceArn"] for s in access)
-    assert sources == sorted(f"arn:aws:s3:::{b['name']}" for p, b in buckets.items() if p != "logs")
-    assert all(s["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"] for s in access)
+    assert not any(s["Principal"] == {"Service": "logging.s3.amazonaws.com"} for s in policy["Statement"] if s["Effect"] == "Allow")
     trail = statements["CloudTrailWrite"]
     assert trail["Resource"] == f"arn:aws:s3:::{name}/cloudtrail/AWSLogs/{platform['account']}/*"
     assert trail["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"]
@@ -130,13 +136,28 @@ def test_lifecycle_tiers(s3, buckets, storage_defaults, purpose):
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)
-def test_access_logging_goes_to_the_log_bucket(s3, buckets, purpose):
+def test_access_logging_goes_to_the_access_log_bucket(s3, buckets, purpose):
+    """Every bucket, the audit log bucket included, logs its access to access-logs, which does not log into itself."""
     name = name_of(buckets, purpose)
     enabled = s3.get_bucket_logging(Bucket=name).get("LoggingEnabled")
-    if purpose == "logs":
-        assert enabled is None  # the log bucket does not log into itself
+    if purpose == "access-logs":
+        assert enabled is None
     else:
-        assert enabled == {"TargetBucket": name_of(buckets, "logs"), "TargetPrefix": f"s3/{name}/"}
+        assert enabled == {"TargetBucket": name_of(buckets, "access-logs"), "TargetPrefix": f"s3/{name}/"}
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_object_lock_only_on_the_audit_log_bucket(s3, buckets, storage_defaults, purpose):
+    """The CloudTrail bucket keeps every log version for the inventory's retention (GOVERNANCE outside prod)."""
+    name = name_of(buckets, purpose)
+    if purpose != "logs":
+        with pytest.raises(s3.exceptions.ClientError, match="ObjectLockConfigurationNotFound"):
+            s3.get_object_lock_configuration(Bucket=name)
+        return
+    lock = s3.get_object_lock_configuration(Bucket=name)["ObjectLockConfiguration"]
+    assert lock["ObjectLockEnabled"] == "Enabled"
+    retention = {k: v for k, v in lock["Rule"]["DefaultRetention"].items() if v}  # moto adds "Years": 0
+    assert retention == {"Mode": "GOVERNANCE", "Days": storage_defaults["aws_storage_object_lock_days"]}
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)
