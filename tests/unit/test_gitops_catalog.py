@@ -330,17 +330,17 @@ def test_disabled_add_ons_leave_no_files():
 
 
 def test_plan_writes_only_changes_and_removes_stale_add_ons():
-    files = {"gitops/dev/apps/a.yaml": "---\na\n", "gitops/dev/values/a/base.yaml": "---\nb\n"}
+    files = {"gitops/dev/apps/a.yaml": "---\na\n", "gitops/dev/values/a/env.yaml": "---\nb\n"}
     from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import checksum
 
     existing = {
         "gitops/dev/apps/a.yaml": checksum("---\na\n"),
-        "gitops/dev/values/a/base.yaml": "0",
-        "gitops/dev/values/old/base.yaml": "1",
+        "gitops/dev/values/a/env.yaml": "0",
+        "gitops/dev/values/old/env.yaml": "1",
     }
     assert plan_writes(files, existing) == {
-        "write": ["gitops/dev/values/a/base.yaml"],
-        "remove": ["gitops/dev/values/old/base.yaml"],
+        "write": ["gitops/dev/values/a/env.yaml"],
+        "remove": ["gitops/dev/values/old/env.yaml"],
         "remove_dirs": ["gitops/dev/values/old"],
     }
 
