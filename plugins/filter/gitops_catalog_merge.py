@@ -13,6 +13,8 @@ description:
     of the gitops role, and fills the defaults of every key.
   - Fails with a message naming the add-on and the key on an unknown key, a duplicate or an override
     of an add-on that is not in the catalog.
+  - The base layer (C(values)) stays the catalog's, shared by every environment; an inventory's
+    C(values) (override or extra add-on) lands in the environment layer.
 options:
   _input:
     description: The catalog, a list of add-on entries.
@@ -28,6 +30,11 @@ options:
     elements: dict
   versions:
     description: Exact chart version per add-on name.
+    type: dict
+  variables:
+    description:
+      - Role variables read by C(enabled_when), by C(@{vars.<name>}) items of C(needs), and C(gitops_ha),
+        which merges each entry's C(ha_values) over its C(env_values).
     type: dict
 """
 
@@ -47,9 +54,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import CatalogError, merge_catalog
 
 
-def _gitops_catalog_merge(catalog, overrides=None, extra=None, versions=None):
+def _gitops_catalog_merge(catalog, overrides=None, extra=None, versions=None, variables=None):
     try:
-        return merge_catalog(catalog, overrides=overrides, extra=extra, versions=versions)
+        return merge_catalog(catalog, overrides=overrides, extra=extra, versions=versions, variables=variables)
     except CatalogError as exc:
         raise AnsibleFilterError(f"gitops_catalog_merge: {exc}") from exc
 

@@ -2,16 +2,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The add-on catalog of the gitops phase: merge, validation, dependency graph and rendering.
 
-One catalog (role defaults, overridden per environment from the inventory) produces both the
-Helmfile environment file (``helmfile.d/environments/<env>.yaml``) and the ArgoCD tree
-(``gitops/<env>/``). Everything here is pure Python on plain data, so the role (through the
-filter plugins), the unit tests and the render benchmark all run the very same code.
+One catalog (one plain-data file per add-on in the role's ``files/catalog/``, overridden per
+environment from the inventory) produces both the Helmfile environment file
+(``helmfile.d/environments/<env>.yaml``) and the ArgoCD tree: the base values once for every
+environment (``gitops/base/values/<addon>.yaml``), the env and cluster layers under ``gitops/<env>/``.
+Everything here is pure Python on plain data, so the role (through the filter plugins), the unit
+tests and the render benchmark all run the very same code.
 
 Outputs of the aws phase are wired into values and manifests with ``@{dotted.path}``
 placeholders (``@{storage.buckets.backups.name}``); ``@{irsa.<serviceaccount>}`` is short for
 ``@{irsa.roles.<namespace>/<serviceaccount>}`` in the add-on's namespace. Keys are read with the
 outputs contract's reader (``module_utils/platform_outputs``): a missing output fails the render
-with a message naming the add-on, the key and the phase and role that write it.
+with a message naming the add-on, the key and the phase and role that write it. ``@{vars.<name>}``
+reads a role variable (``gitops_domain``, ``gitops_ha_replicas``...) the role passes in; it may appear
+in the env and cluster layers and in ``needs``, never in the base layer, which is shared by every
+environment of a tree.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ ENTRY_KEYS = {
     "stateful",
     "values",
     "env_values",
+    "ha_values",
+    "enabled_when",
     "cluster_values",
     "manifests",
     "description",
@@ -50,6 +57,8 @@ NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,51}[a-z0-9])?$")
 # An exact release: 1.2.3, v1.2.3, 1.2.3-rc.1. Ranges, wildcards and "latest" are not pins.
 PIN_RE = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 PLACEHOLDER_RE = re.compile(r"@\{([^{}]+)\}")
+BASE_DIR = "gitops/base"  # the env-independent part of a tree; no environment may be named "base"
+LAYERS = ("base", "env", "cluster")
 # Our own manifests of these kinds keep data: ArgoCD must never prune them.
 STATEFUL_KINDS = {"PersistentVolumeClaim", "StatefulSet", "BackupStorageLocation"}
 CLUSTER_SCOPED_KINDS = {
@@ -95,14 +104,48 @@ def _bool(value, name, key):
     raise CatalogError(f"add-on {name}: {key} must be a boolean, got {value!r}")
 
 
-def merge_catalog(catalog, overrides=None, extra=None, versions=None):
+def load_catalog(directory):
+    """The catalog files of a directory (``<addon>.yml``, one entry each), sorted by add-on name."""
+    from pathlib import Path
+
+    entries = []
+    for path in sorted(Path(directory).glob("*.yml")):
+        entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(entry, dict) or entry.get("name") != path.stem:
+            raise CatalogError(f"{path}: a catalog file holds one entry whose name is the file's name ({path.stem})")
+        entries.append(entry)
+    return entries
+
+
+def _variable(variables, name, addon):
+    if name not in variables:
+        raise CatalogError(f"add-on {addon}: @{{vars.{name}}} names a variable the role does not pass ({sorted(variables)})")
+    return variables[name]
+
+
+def _resolve_need(need, variables, addon):
+    whole = PLACEHOLDER_RE.fullmatch(str(need))
+    if whole and whole.group(1).strip().startswith("vars."):
+        return str(_variable(variables, whole.group(1).strip()[len("vars.") :], addon))
+    return need
+
+
+def merge_catalog(catalog, overrides=None, extra=None, versions=None, variables=None):
     """Apply the inventory's per-add-on overrides, extra add-ons and version pins to the role's catalog.
 
     Returns every entry (enabled or not), in catalog order then extra order, with defaults filled.
+    ``variables`` holds the role variables that ``enabled_when``, ``@{vars.*}`` needs and
+    ``gitops_ha`` (which merges ``ha_values`` into the env layer) read.
+
+    The base layer (``values``) is the catalog entry's own: it is written once for every environment
+    of a tree. An inventory's ``values`` (in an override or an extra add-on) lands in the env layer,
+    under the entry's ``env_values``.
     """
     overrides = overrides or {}
     versions = versions or {}
+    variables = variables or {}
     entries = {}
+    inventory_values = {}
     for source, items in (("gitops_catalog", catalog or []), ("gitops_extra_addons", extra or [])):
         for item in items:
             if not isinstance(item, dict) or not item.get("name"):
@@ -114,6 +157,8 @@ def merge_catalog(catalog, overrides=None, extra=None, versions=None):
             if name in entries:
                 raise CatalogError(f"add-on {name}: defined twice ({source})")
             entries[name] = dict(item)
+            if source == "gitops_extra_addons":
+                inventory_values[name] = entries[name].pop("values", None) or {}
     for name, override in sorted(overrides.items()):
         if name not in entries:
             raise CatalogError(f"add-on {name}: gitops_addon_overrides names an add-on that is not in the catalog")
@@ -122,26 +167,36 @@ def merge_catalog(catalog, overrides=None, extra=None, versions=None):
         unknown = sorted(set(override) - OVERRIDE_KEYS)
         if unknown:
             raise CatalogError(f"add-on {name}: unknown key(s) {unknown} in gitops_addon_overrides")
+        override = dict(override)
+        inventory_values[name] = deep_merge(inventory_values.get(name, {}), override.pop("values", None) or {})
         entries[name] = deep_merge(entries[name], override)
     for name, version in sorted(versions.items()):
         if name not in entries:
             raise CatalogError(f"add-on {name}: gitops_chart_versions pins an add-on that is not in the catalog")
         entries[name]["version"] = version
     resolved = {}
+    ha = _bool(variables.get("gitops_ha", False), "*", "gitops_ha")
     for name, entry in entries.items():
+        enabled_when = entry.get("enabled_when") or {}
+        if not isinstance(enabled_when, dict):
+            raise CatalogError(f"add-on {name}: enabled_when must be a dict of variable: value")
+        selected = all(_variable(variables, var, name) == want for var, want in enabled_when.items())
+        env_values = deep_merge(inventory_values.get(name, {}), entry.get("env_values") or {})
+        if ha:
+            env_values = deep_merge(env_values, entry.get("ha_values") or {})
         resolved[name] = {
             "name": name,
-            "enabled": _bool(entry.get("enabled", True), name, "enabled"),
+            "enabled": _bool(entry.get("enabled", True), name, "enabled") and selected,
             "tier": entry.get("tier", "addon"),
             "namespace": entry.get("namespace", ""),
             "repo": entry.get("repo") or "",
             "chart": entry.get("chart") or "",
             "version": "" if entry.get("version") is None else str(entry.get("version")),
-            "needs": list(entry.get("needs") or []),
+            "needs": [_resolve_need(n, variables, name) for n in entry.get("needs") or []],
             "server_side_apply": _bool(entry.get("server_side_apply", False), name, "server_side_apply"),
             "stateful": _bool(entry.get("stateful", False), name, "stateful"),
             "values": entry.get("values") or {},
-            "env_values": entry.get("env_values") or {},
+            "env_values": env_values,
             "cluster_values": entry.get("cluster_values") or {},
             "manifests": list(entry.get("manifests") or []),
             "description": entry.get("description", ""),
@@ -174,6 +229,12 @@ def validate_catalog(entries, repositories):
         for key in ("values", "env_values", "cluster_values"):
             if not isinstance(entry[key], dict):
                 raise CatalogError(f"add-on {name}: {key} must be a dict")
+        placeholders = sorted(set(PLACEHOLDER_RE.findall(repr(entry["values"]))))
+        if placeholders:
+            raise CatalogError(
+                f"add-on {name}: values (the base layer, shared by every environment) holds placeholders {placeholders}:"
+                " move them to env_values or cluster_values"
+            )
         for need in entry["needs"]:
             if need not in entries:
                 raise CatalogError(f"add-on {name}: needs unknown add-on {need!r}")
@@ -221,8 +282,15 @@ def lookup_output(outputs, path, addon, check_mode=False):
         raise CatalogError(f"add-on {addon}: {exc}") from exc
 
 
-def resolve_placeholders(data, addon, outputs, namespace, check_mode=False):
+def resolve_placeholders(data, addon, outputs, namespace, check_mode=False, variables=None):
     """Replace ``@{path}`` placeholders; a string that is one placeholder keeps the output's type."""
+    variables = variables or {}
+
+    def value_of(ref):
+        ref = ref.strip()
+        if ref.startswith("vars."):
+            return _variable(variables, ref[len("vars.") :], addon)
+        return lookup_output(outputs, path_of(ref), addon, check_mode)
 
     def path_of(ref):
         ref = ref.strip()
@@ -238,8 +306,8 @@ def resolve_placeholders(data, addon, outputs, namespace, check_mode=False):
         if isinstance(node, str) and "@{" in node:
             whole = PLACEHOLDER_RE.fullmatch(node)
             if whole:
-                return copy.deepcopy(lookup_output(outputs, path_of(whole.group(1)), addon, check_mode))
-            return PLACEHOLDER_RE.sub(lambda m: str(lookup_output(outputs, path_of(m.group(1)), addon, check_mode)), node)
+                return copy.deepcopy(value_of(whole.group(1)))
+            return PLACEHOLDER_RE.sub(lambda m: str(value_of(m.group(1))), node)
         return node
 
     return walk(data)
@@ -367,7 +435,8 @@ def application(entry, wave, settings, has_manifests):
 
 
 def values_files(env, name):
-    return [f"gitops/{env}/values/{name}/{layer}.yaml" for layer in ("base", "env", "cluster")]
+    """The layers of an add-on, in the order Helm merges them: base (shared), env, cluster."""
+    return [f"{BASE_DIR}/values/{name}.yaml", f"gitops/{env}/values/{name}/env.yaml", f"gitops/{env}/values/{name}/cluster.yaml"]
 
 
 def app_project(enabled, settings, manifest_namespaces=()):
@@ -441,6 +510,7 @@ def render_tree(entries, outputs, manifests, settings):
     ``--check`` run renders outputs no phase has published yet as "(known after apply) <key>").
     """
     check_mode = bool(settings.get("check_mode", False))
+    variables = settings.get("vars") or {}
     manifests = manifests or {}
     for name, objs in manifests.items():
         if name in entries:
@@ -455,18 +525,14 @@ def render_tree(entries, outputs, manifests, settings):
     for name in sorted(enabled):
         entry = enabled[name]
         ns = entry["namespace"]
-        layers = {
-            "base": entry["values"],
-            "env": entry["env_values"],
-            "cluster": entry["cluster_values"],
-        }
+        layers = (entry["values"], entry["env_values"], entry["cluster_values"])
         if entry["chart"]:
-            for layer, data in layers.items():
-                files[f"gitops/{env}/values/{name}/{layer}.yaml"] = to_yaml(resolve_placeholders(data, name, outputs, ns, check_mode))
+            for path, data in zip(values_files(env, name), layers, strict=True):
+                files[path] = to_yaml(resolve_placeholders(data, name, outputs, ns, check_mode, variables))
         objs = list(manifests.get(name, [])) + entry["manifests"]
         seen = set()
         for obj in objs:
-            obj = _prepare_manifest(resolve_placeholders(obj, name, outputs, ns, check_mode), entry)
+            obj = _prepare_manifest(resolve_placeholders(obj, name, outputs, ns, check_mode, variables), entry)
             fname = _manifest_file(obj, entry)
             if fname in seen:
                 raise CatalogError(f"add-on {name}: two manifests render to {fname}")
@@ -498,6 +564,42 @@ def plan_writes(files, existing):
     dirs = {p.rsplit("/", 1)[0] for p in remove if p.count("/") >= 4}
     remove_dirs = sorted(d for d in dirs if not any(w.startswith(d + "/") for w in want))
     return {"write": write, "remove": remove, "remove_dirs": remove_dirs}
+
+
+def unused_base_values(base_paths, environments):
+    """Base values files (``gitops/base/values/*.yaml``) that no rendered environment's releases list.
+
+    The base layer is shared by every environment of a tree, so an environment's render never removes
+    it; this runs once after all of them, over ``helmfile.d/environments/*.yaml`` (parsed).
+    """
+    used = {v.removeprefix("../") for env in environments for rel in (env or {}).get("releases") or [] for v in rel.get("values") or []}
+    return sorted(p for p in base_paths if p not in used)
+
+
+def dependency_graph(catalog):
+    """A Mermaid flowchart of the catalog's ``needs`` (an arrow from each add-on to what it needs first).
+
+    A need that a variable selects (``@{vars.gitops_ingress_controller}``) points at every add-on whose
+    ``enabled_when`` reads that variable, with a dotted arrow labelled with the variable.
+    """
+    entries = {e["name"]: e for e in catalog}
+
+    def node(name):  # Mermaid ids without dashes, which it could read as part of an arrow
+        return name.replace("-", "_")
+
+    lines = ["flowchart LR"]
+    for name in sorted(entries):
+        lines.append(f"  {node(name)}[{name}]")
+    for name in sorted(entries):
+        for need in sorted(str(n) for n in entries[name].get("needs") or []):
+            whole = PLACEHOLDER_RE.fullmatch(need)
+            if whole and whole.group(1).strip().startswith("vars."):
+                var = whole.group(1).strip()[len("vars.") :]
+                for other in sorted(n for n, e in entries.items() if var in (e.get("enabled_when") or {})):
+                    lines.append(f"  {node(name)} -. {var} .-> {node(other)}")
+            else:
+                lines.append(f"  {node(name)} --> {node(need)}")
+    return "\n".join(lines) + "\n"
 
 
 def version_diff(current, wanted):

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import deep_merge, load_catalog, values_files
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,11 +47,20 @@ class Platform:
                         yield path, doc
 
     def values(self, addon, layer="cluster"):
-        docs = self.files.get(f"gitops/{self.env}/values/{addon}/{layer}.yaml") or [{}]
+        """One layer of an add-on's values: base (gitops/base/values/, shared by every environment), env or cluster."""
+        path = dict(zip(("base", "env", "cluster"), values_files(self.env, addon), strict=True))[layer]
+        docs = self.files.get(path) or [{}]
         return docs[0] or {}
 
     def all_values(self, addon):
         return [self.values(addon, layer) for layer in ("base", "env", "cluster")]
+
+    def merged_values(self, addon):
+        """The values Helm sees: base, then env, then cluster."""
+        merged = {}
+        for layer in self.all_values(addon):
+            merged = deep_merge(merged, layer)
+        return merged
 
     def copy(self):
         return copy.deepcopy(self)
@@ -58,7 +68,7 @@ class Platform:
 
 def _yaml_files(root: Path, env: str) -> dict:
     files = {}
-    for path in sorted((root / "gitops" / env).rglob("*.yaml")):
+    for path in sorted((root / "gitops" / "base").rglob("*.yaml")) + sorted((root / "gitops" / env).rglob("*.yaml")):
         files[path.relative_to(root).as_posix()] = list(yaml.safe_load_all(path.read_text()))
     helmfile_env = root / "helmfile.d" / "environments" / f"{env}.yaml"
     files[helmfile_env.relative_to(root).as_posix()] = [yaml.safe_load(helmfile_env.read_text())]
@@ -81,12 +91,7 @@ def _role_defaults(role: str) -> dict:
 
 
 def catalog() -> dict:
-    entries = {}
-    for path in sorted((ROOT / "roles" / "gitops" / "defaults" / "main").glob("catalog_*.yml")):
-        for items in (yaml.safe_load(path.read_text()) or {}).values():
-            for entry in items:
-                entries[entry["name"]] = entry
-    return entries
+    return {entry["name"]: entry for entry in load_catalog(ROOT / "roles" / "gitops" / "files" / "catalog")}
 
 
 def load(env: str, root: Path = ROOT, fixtures: Path = FIXTURES) -> Platform:
@@ -234,13 +239,13 @@ def served_hosts(p: Platform) -> set[str]:
             # The pull-request generator's template: one sample PR number stands for every preview.
             text = re.sub(r"\{\{\s*\.number\s*\}\}", "1", yaml.safe_dump(spec, width=1000))
             hosts |= set(re.findall(r"host: ['\"]?([^'\"\s]+)", text))
-    argocd = p.values("argo-cd", "base")
+    argocd = p.merged_values("argo-cd")
     if argocd.get("global", {}).get("domain"):
         hosts.add(argocd["global"]["domain"])
-    url = (p.values("argo-cd").get("configs") or {}).get("cm", {}).get("url")
+    url = (argocd.get("configs") or {}).get("cm", {}).get("url")
     if url:
         hosts.add(urlparse(url).hostname)
-    root = (p.values("kube-prometheus-stack", "base").get("grafana") or {}).get("grafana.ini", {}).get("server", {}).get("root_url")
+    root = (p.merged_values("kube-prometheus-stack").get("grafana") or {}).get("grafana.ini", {}).get("server", {}).get("root_url")
     if root:
         hosts.add(urlparse(root).hostname)
     return hosts

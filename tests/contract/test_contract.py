@@ -55,7 +55,7 @@ def test_the_thanos_mismatch_of_old_is_caught(prod):
 def test_a_chart_running_as_an_account_nobody_creates_is_caught(prod):
     # The Thanos compactor told to run as another account than the one its IRSA role trusts.
     p = prod.copy()
-    p.files["gitops/prod/values/thanos/base.yaml"][0]["compact"]["serviceAccount"]["name"] = "thanos-compactor"
+    p.files["gitops/base/values/thanos.yaml"][0]["compact"]["serviceAccount"]["name"] = "thanos-compactor"
     assert "irsa: thanos runs as observability/thanos-compactor (serviceAccount create: false), which the bootstrap does not create" in CHECKS["irsa"](p)
 
 

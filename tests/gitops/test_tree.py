@@ -9,6 +9,7 @@ import shutil
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 from gitops_helpers import ENVS, FIXTURES, ROOT, render, tree
+from render_examples import documented_graph, graph_block
 
 
 def test_committed_tree_equals_a_fresh_render(fresh):
@@ -72,3 +73,31 @@ def test_a_missing_output_fails_the_render_naming_the_key_and_phase(tmp_path):
     out = result.stdout + result.stderr
     assert result.returncode != 0
     assert "outputs key 'irsa.roles.observability/prometheus' is missing" in out and "role mosaic.platform.eks_irsa" in out, out[-3000:]
+
+
+def test_the_base_values_do_not_depend_on_the_environment(fresh, tmp_path):
+    # Every environment of a tree shares gitops/base/: an environment rendered alone writes the very base files
+    # the four rendered together do (local runs ingress-nginx without HA, prod traefik with HA).
+    together = tree(fresh)
+    for env in ("local", "prod"):
+        render(tmp_path / env, envs=(env,))
+        alone = tree(tmp_path / env)
+        base = {p: text for p, text in alone.items() if p.startswith("gitops/base/")}
+        assert base, env
+        assert base == {p: together[p] for p in base}, env
+
+
+def test_base_values_leave_only_when_no_environment_lists_them(fresh, tmp_path):
+    root = tmp_path / "tree"
+    shutil.copytree(fresh, root)
+    stale = root / "gitops" / "base" / "values" / "retired.yaml"
+    stale.write_text("---\n{}\n")
+    render(root, envs=("dev",))
+    assert not stale.exists()
+    # ingress-nginx runs in local only: a render of dev alone keeps local's base file.
+    assert (root / "gitops" / "base" / "values" / "ingress-nginx.yaml").is_file()
+    assert tree(root) == tree(fresh)
+
+
+def test_the_documented_dependency_graph_is_the_catalogs():
+    assert documented_graph() == graph_block(), "the add-on graph in docs/gitops.md is stale: run make render"

@@ -49,6 +49,7 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
     ("extra", "needle"),
     [
         ({"gitops_env": "Dev_1"}, "gitops_env must be a DNS label of at most 32 characters (got 'Dev_1')"),
+        ({"gitops_env": "base"}, "gitops_env must not be 'base': gitops/base/ holds the values every environment shares (got 'base')"),
         (
             {"gitops_repo_url": "ftp://git.example.com/platform.git"},
             "gitops_repo_url must be an https://, ssh:// or git@ Git URL (got 'ftp://git.example.com/platform.git')",

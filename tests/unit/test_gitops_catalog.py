@@ -8,12 +8,15 @@ import pytest
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import (
     CatalogError,
+    dependency_graph,
+    load_catalog,
     merge_catalog,
     plan_writes,
     render_environments,
     render_tree,
     resolve_placeholders,
     sync_waves,
+    unused_base_values,
 )
 
 REPOS = {"r": {"url": "https://charts.example.com"}, "o": {"url": "registry.example.com/charts", "oci": True}}
@@ -178,8 +181,60 @@ def test_placeholders_keep_the_output_type_and_interpolate_in_strings():
 
 
 def test_overrides_merge_dicts_and_replace_lists():
-    entries = merge_catalog(catalog(), overrides={"a": {"values": {"extra": [1]}, "needs": []}})
-    assert entries["a"]["values"] == {"replicas": 1, "extra": [1]}
+    entries = merge_catalog(catalog(), overrides={"a": {"cluster_values": {"extra": [1]}, "needs": []}})
+    assert entries["a"]["cluster_values"] == {"sa": "@{irsa.a}", "subnets": "@{network.private_subnet_ids}", "extra": [1]}
+
+
+def test_inventory_values_land_in_the_env_layer_and_the_base_stays_the_catalogs():
+    cat = catalog()
+    cat[1]["env_values"] = {"size": "small"}
+    extra = [{"name": "x", "namespace": "x-ns", "repo": "r", "chart": "x", "version": "1.0.0", "upstream": UP, "values": {"k": 1}}]
+    entries = merge_catalog(cat, overrides={"a": {"values": {"replicas": 3, "size": "big"}}}, extra=extra)
+    assert entries["a"]["values"] == {"replicas": 1}
+    # The entry's own env layer still wins over an inventory's base-level value.
+    assert entries["a"]["env_values"] == {"replicas": 3, "size": "small"}
+    assert entries["x"]["values"] == {} and entries["x"]["env_values"] == {"k": 1}
+
+
+def test_ha_values_join_the_env_layer_only_when_gitops_ha():
+    cat = catalog()
+    cat[1]["env_values"] = {"r": 1, "keep": True}
+    cat[1]["ha_values"] = {"r": "@{vars.gitops_ha_replicas}"}
+    assert merge_catalog(cat, variables={"gitops_ha": False})["a"]["env_values"] == {"r": 1, "keep": True}
+    entries = merge_catalog(cat, variables={"gitops_ha": True, "gitops_ha_replicas": 2})
+    assert entries["a"]["env_values"] == {"r": "@{vars.gitops_ha_replicas}", "keep": True}
+    settings = dict(copy.deepcopy(SETTINGS), vars={"gitops_ha_replicas": 2})
+    assert load(render_tree(entries, OUTPUTS, {}, settings), "gitops/dev/values/a/env.yaml") == {"r": 2, "keep": True}
+
+
+def test_enabled_when_and_variable_needs_follow_the_role_variables():
+    cat = catalog()
+    cat[2]["enabled_when"] = {"gitops_ingress_controller": "b"}
+    cat[3]["needs"] = ["@{vars.gitops_ingress_controller}"]
+    entries = merge_catalog(cat, variables={"gitops_ingress_controller": "b"})
+    assert entries["b"]["enabled"] and entries["c"]["needs"] == ["b"]
+    assert not merge_catalog(cat, variables={"gitops_ingress_controller": "other"})["b"]["enabled"]
+    with pytest.raises(CatalogError, match=r"add-on b: @\{vars.gitops_ingress_controller\} names a variable the role does not pass"):
+        merge_catalog(cat, variables={})
+
+
+def test_a_placeholder_in_the_base_layer_fails():
+    cat = catalog()
+    cat[1]["values"] = {"domain": "a.@{vars.gitops_domain}"}
+    with pytest.raises(CatalogError, match=r"add-on a: values \(the base layer, shared by every environment\) holds placeholders \['vars.gitops_domain'\]"):
+        render(cat=cat)
+
+
+def test_the_base_layer_is_the_same_for_every_environment():
+    dev = render()
+    prod_settings = dict(copy.deepcopy(SETTINGS), env="prod", cluster="p-prod-main")
+    outputs = copy.deepcopy(OUTPUTS)
+    outputs["irsa"]["roles"]["a-ns/a"] = "arn:aws:iam::222222222222:role/a"
+    prod = render_tree(merge_catalog(catalog(), variables={"gitops_ha": True}), outputs, {}, prod_settings)
+    base = sorted(p for p in dev if p.startswith("gitops/base/"))
+    assert base == ["gitops/base/values/a.yaml", "gitops/base/values/argo.yaml", "gitops/base/values/b.yaml", "gitops/base/values/c.yaml"]
+    assert {p: dev[p] for p in base} == {p: prod[p] for p in prod if p.startswith("gitops/base/")}
+    assert dev["gitops/dev/values/a/cluster.yaml"] != prod["gitops/prod/values/a/cluster.yaml"]
 
 
 # ------------------------------------------------------------ the rendered tree
@@ -207,7 +262,11 @@ def test_multi_source_chart_plus_values_ref():
     files = render()
     sources = load(files, "gitops/dev/apps/a.yaml")["spec"]["sources"]
     assert sources[0]["chart"] == "a" and sources[0]["targetRevision"] == "1.2.3"
-    assert sources[0]["helm"]["valueFiles"] == [f"$values/gitops/dev/values/a/{layer}.yaml" for layer in ("base", "env", "cluster")]
+    assert sources[0]["helm"]["valueFiles"] == [
+        "$values/gitops/base/values/a.yaml",
+        "$values/gitops/dev/values/a/env.yaml",
+        "$values/gitops/dev/values/a/cluster.yaml",
+    ]
     assert sources[1] == {"ref": "values", "repoURL": SETTINGS["repo_url"], "targetRevision": "main"}
 
 
@@ -220,7 +279,7 @@ def test_server_side_apply_only_where_asked():
 def test_outputs_reach_the_cluster_layer():
     files = render()
     assert load(files, "gitops/dev/values/a/cluster.yaml") == {"sa": "arn:aws:iam::111111111111:role/a", "subnets": ["subnet-1", "subnet-2"]}
-    assert load(files, "gitops/dev/values/a/base.yaml") == {"replicas": 1}
+    assert load(files, "gitops/base/values/a.yaml") == {"replicas": 1}
 
 
 def test_manifests_get_namespace_labels_and_their_own_source():
@@ -271,19 +330,52 @@ def test_disabled_add_ons_leave_no_files():
 
 
 def test_plan_writes_only_changes_and_removes_stale_add_ons():
-    files = {"gitops/dev/apps/a.yaml": "---\na\n", "gitops/dev/values/a/base.yaml": "---\nb\n"}
+    files = {"gitops/dev/apps/a.yaml": "---\na\n", "gitops/dev/values/a/env.yaml": "---\nb\n"}
     from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import checksum
 
     existing = {
         "gitops/dev/apps/a.yaml": checksum("---\na\n"),
-        "gitops/dev/values/a/base.yaml": "0",
-        "gitops/dev/values/old/base.yaml": "1",
+        "gitops/dev/values/a/env.yaml": "0",
+        "gitops/dev/values/old/env.yaml": "1",
     }
     assert plan_writes(files, existing) == {
-        "write": ["gitops/dev/values/a/base.yaml"],
-        "remove": ["gitops/dev/values/old/base.yaml"],
+        "write": ["gitops/dev/values/a/env.yaml"],
+        "remove": ["gitops/dev/values/old/env.yaml"],
         "remove_dirs": ["gitops/dev/values/old"],
     }
+
+
+def test_unused_base_values_are_those_no_environment_lists():
+    envs = [{"releases": [{"values": ["../gitops/base/values/a.yaml", "../gitops/dev/values/a/env.yaml"]}]}, {"releases": []}, None]
+    assert unused_base_values(["gitops/base/values/a.yaml", "gitops/base/values/old.yaml"], envs) == ["gitops/base/values/old.yaml"]
+
+
+def test_load_catalog_reads_one_entry_per_file_named_after_it(tmp_path):
+    (tmp_path / "b.yml").write_text("---\nname: b\nnamespace: b-ns\n")
+    (tmp_path / "a.yml").write_text("---\nname: a\nnamespace: a-ns\n")
+    assert [e["name"] for e in load_catalog(tmp_path)] == ["a", "b"]
+    (tmp_path / "c.yml").write_text("---\nname: other\n")
+    with pytest.raises(CatalogError, match=r"c.yml: a catalog file holds one entry whose name is the file's name \(c\)"):
+        load_catalog(tmp_path)
+
+
+def test_dependency_graph_draws_needs_and_variable_choices():
+    cat = [
+        {"name": "app", "needs": ["main-db", "@{vars.gitops_ingress_controller}"]},
+        {"name": "main-db"},
+        {"name": "nginx", "enabled_when": {"gitops_ingress_controller": "nginx"}},
+        {"name": "traefik", "enabled_when": {"gitops_ingress_controller": "traefik"}},
+    ]
+    assert dependency_graph(cat).splitlines() == [
+        "flowchart LR",
+        "  app[app]",
+        "  main_db[main-db]",
+        "  nginx[nginx]",
+        "  traefik[traefik]",
+        "  app -. gitops_ingress_controller .-> nginx",
+        "  app -. gitops_ingress_controller .-> traefik",
+        "  app --> main_db",
+    ]
 
 
 def test_environments_base_lists_each_environment_once():
