@@ -10,8 +10,9 @@ version_added: 0.1.0
 description:
   - A ValidatingAdmissionPolicy (C(admissionregistration.k8s.io/v1), CEL) and its binding (C(Deny)).
   - It refuses the dev group's Pods (and ephemeral containers) and the pod templates of Deployments, StatefulSets,
-    DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs (create and update) that reference a Secret in a platform namespace (secret and projected volumes, env
-    C(secretKeyRef), C(envFrom)) or run as a service account an IRSA role trusts.
+    DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs (create and update) that reference a Secret in a
+    platform namespace (secret and projected volumes, env C(secretKeyRef), C(envFrom)) or run as a service account an
+    IRSA role trusts.
 options:
   _input:
     description: The dev group name.

@@ -76,8 +76,8 @@ def admission_policy(dev_group: str, platform_namespaces: list[str], irsa_servic
         if not _DNS_LABEL.match(ns):
             raise K8sPolicyError(f"admission policy: platform namespace {ns!r} is not a DNS label")
     for account in irsa_service_accounts:
-        ns, _, sa = account.partition("/")
-        if not (_DNS_LABEL.match(ns) and _DNS_SUBDOMAIN.match(sa)):
+        ns, slash, sa = account.partition("/")
+        if not (slash and _DNS_LABEL.match(ns) and _DNS_SUBDOMAIN.match(sa)):
             raise K8sPolicyError(f"admission policy: IRSA service account {account!r} is not '<namespace>/<name>'")
     if not platform_namespaces:
         raise K8sPolicyError("admission policy: no platform namespace to protect")

@@ -169,8 +169,15 @@ def test_policy_and_binding_are_stored_and_deny(kube):
     binding = api.read_validating_admission_policy_binding(POLICY_NAME)
     assert binding.spec.policy_name == POLICY_NAME
     assert binding.spec.validation_actions == ["Deny"]
-    # The API server compiled every expression against each matched kind without a type error.
-    assert not (policy.status and policy.status.type_checking and policy.status.type_checking.expression_warnings)
+
+
+def test_policy_data_is_the_outputs(kube, outputs):
+    """The namespaces and IRSA accounts in the stored policy are the cluster outputs' (no copy in an inventory)."""
+    policy = client.AdmissionregistrationV1Api(kube).read_validating_admission_policy(POLICY_NAME)
+    variables = {v.name: yaml.safe_load(v.expression) for v in policy.spec.variables}
+    assert variables["platformNamespaces"] == sorted({*outputs["namespaces"]["names"], "kube-system"})
+    assert variables["irsaServiceAccounts"] == sorted(outputs["irsa"]["roles"])
+    assert TEAM not in variables["platformNamespaces"]
 
 
 def test_rbac_keeps_developers_out_of_platform_namespaces(kube, outputs):
