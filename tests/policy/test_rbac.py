@@ -13,7 +13,7 @@ DEV, OPS = "platform:dev", "platform:ops"
 
 @pytest.fixture
 def objects():
-    return rbac_objects(DEV, OPS, ["platform", "litellm"])
+    return rbac_objects(DEV, OPS, ["team-a", "team-b"])
 
 
 def by_name(objs, kind):
@@ -31,7 +31,7 @@ def test_dev_never_touches_secrets_and_has_no_wildcard_verbs(objects):
 
 def test_dev_edits_only_in_team_namespaces(objects):
     bindings = by_name(objects, "RoleBinding")
-    assert set(bindings) == {"platform/mosaic-platform:dev-edit", "litellm/mosaic-platform:dev-edit"}
+    assert set(bindings) == {"team-a/mosaic-platform:dev-edit", "team-b/mosaic-platform:dev-edit"}
     cluster_bindings = {b["roleRef"]["name"] for b in by_name(objects, "ClusterRoleBinding").values() if b["subjects"][0]["name"] == DEV}
     assert cluster_bindings == {"mosaic-platform:dev-read"}
 

@@ -132,19 +132,31 @@ K8S_BASE = {"k8s_namespaces_kubeconfig": "/nonexistent", "platform_env": "local"
 
 
 @pytest.mark.parametrize(
-    ("namespaces", "needle"),
+    ("extra", "needle"),
     [
-        ([{"name": "Apps_1"}], "k8s_namespaces_list names must be DNS labels (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$) (got ['Apps_1'])"),
         (
-            [{"name": "x", "pod_security": "privileged"}],
-            "k8s_namespaces_list entries with pod_security below 'restricted' need a pod_security_reason (missing in ['x'])",
+            {"k8s_namespaces_list": [{"name": "Apps_1"}]},
+            "k8s_namespaces_list names must be DNS labels (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$) (got ['Apps_1'])",
+        ),
+        (
+            {"k8s_namespaces_list": [{"name": "apps"}], "k8s_namespaces_team_list": [{"name": "Team_A"}]},
+            "k8s_namespaces_team_list names must be DNS labels (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$) (got ['Team_A'])",
+        ),
+        (
+            {"k8s_namespaces_list": [{"name": "apps"}, {"name": "litellm"}], "k8s_namespaces_team_list": [{"name": "team-a"}, {"name": "litellm"}]},
+            "k8s_namespaces_team_list must not name a platform namespace of k8s_namespaces_list (got ['litellm'])",
+        ),
+        (
+            {"k8s_namespaces_list": [{"name": "x", "pod_security": "privileged"}]},
+            "k8s_namespaces_list and k8s_namespaces_team_list entries with pod_security below 'restricted' need a pod_security_reason (missing in ['x'])",
         ),
     ],
 )
-def test_k8s_namespaces_rule_fails_with_its_own_message(tmp_path, namespaces, needle):
-    assert_rule_failed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, "k8s_namespaces_list": namespaces}), needle, "Apply the platform namespaces")
+def test_k8s_namespaces_rule_fails_with_its_own_message(tmp_path, extra, needle):
+    assert_rule_failed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, **extra}), needle, "Apply the platform and team namespaces")
 
 
 def test_k8s_namespaces_good_input_passes_every_rule(tmp_path):
     namespaces = [{"name": "apps"}, {"name": "x", "pod_security": "baseline", "pod_security_reason": "legacy chart"}]
-    assert_validation_passed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, "k8s_namespaces_list": namespaces}))
+    teams = [{"name": "team-a"}]
+    assert_validation_passed(run_role(tmp_path, "k8s_namespaces", {**K8S_BASE, "k8s_namespaces_list": namespaces, "k8s_namespaces_team_list": teams}))

@@ -19,6 +19,7 @@ BASE = {
     # What the role otherwise reads from the earlier phases' outputs (the mosaic.platform.outputs lookup).
     "k8s_bootstrap_netpol_endpoint_cidrs": [],
     "k8s_bootstrap_irsa_roles": {},
+    "k8s_bootstrap_rbac_team_namespaces": [],
 }
 FIRST_CALL = "List the existing namespaces"
 ROLE = "arn:aws:iam::123456789012:role/p-dev-irsa-app"
@@ -45,12 +46,16 @@ def test_argument_spec_rejects_bad_types(tmp_path, extra, needle):
         ({"k8s_bootstrap_namespaces": []}, "k8s_bootstrap_namespaces must list the platform namespaces, from namespaces.names of the cluster outputs (got [])"),
         ({"k8s_bootstrap_namespaces": ["argocd", "platform", "Bad_NS"]}, f"k8s_bootstrap_namespaces must be DNS labels ({DNS}) (got ['Bad_NS'])"),
         (
-            {"k8s_bootstrap_rbac_team_namespaces": ["nowhere"]},
-            "k8s_bootstrap_rbac_team_namespaces must be platform namespaces of k8s_bootstrap_namespaces (got ['nowhere'])",
+            {"k8s_bootstrap_rbac_team_namespaces": ["team-a", "platform"]},
+            "k8s_bootstrap_rbac_team_namespaces must not be platform namespaces (k8s_bootstrap_namespaces or kube-system) (got ['platform'])",
         ),
         (
-            {"k8s_bootstrap_rbac_team_namespaces": ["platform", "argocd"]},
-            "k8s_bootstrap_rbac_team_namespaces must not include the ArgoCD namespace 'argocd' (got ['platform', 'argocd'])",
+            {"k8s_bootstrap_rbac_team_namespaces": ["argocd"]},
+            "k8s_bootstrap_rbac_team_namespaces must not be platform namespaces (k8s_bootstrap_namespaces or kube-system) (got ['argocd'])",
+        ),
+        (
+            {"k8s_bootstrap_rbac_team_namespaces": ["kube-system"]},
+            "k8s_bootstrap_rbac_team_namespaces must not be platform namespaces (k8s_bootstrap_namespaces or kube-system) (got ['kube-system'])",
         ),
         ({"k8s_bootstrap_netpol_apiserver_cidrs": []}, "k8s_bootstrap_netpol_apiserver_cidrs must list at least one CIDR (got [])"),
         ({"k8s_bootstrap_netpol_apiserver_cidrs": ["10.0.0.0"]}, "k8s_bootstrap_netpol_apiserver_cidrs must be IPv4 CIDRs (got ['10.0.0.0'])"),
@@ -116,5 +121,6 @@ def test_good_input_passes_every_rule(tmp_path):
         "k8s_bootstrap_service_accounts": [{"namespace": "platform", "name": "app"}, {"namespace": "argocd", "name": "repo", "role_arn": ROLE}],
         "k8s_bootstrap_irsa_roles": {"platform/app": ROLE},
         "k8s_bootstrap_secrets": [{"name": "repo", "namespace": "argocd", "secret_id": "p/dev/argocd/github-app"}],
+        "k8s_bootstrap_rbac_team_namespaces": ["team-a"],
     }
     assert_validation_passed(run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra}))

@@ -20,6 +20,7 @@ from kubernetes import client
 ROOT = Path(__file__).resolve().parents[3]
 NAMESPACES = [ns["name"] for ns in yaml.safe_load((ROOT / "roles/k8s_namespaces/defaults/main.yml").read_text())["k8s_namespaces_list"]]
 LOCAL = yaml.safe_load((ROOT / "inventories/local/group_vars/local/k8s_bootstrap.yml").read_text())
+TEAMS = [ns["name"] for ns in yaml.safe_load((ROOT / "inventories/local/group_vars/local/k8s_namespaces.yml").read_text())["k8s_namespaces_team_list"]]
 DEFAULTS = yaml.safe_load((ROOT / "roles/k8s_bootstrap/defaults/main.yml").read_text())
 SECRETS = {s["name"]: s for s in LOCAL["k8s_bootstrap_secrets"]}
 WORKSPACE = Path(os.environ.get("MOSAIC_WORKSPACE", ROOT))
@@ -57,7 +58,7 @@ def _policies(net, namespace):
     return [net.api_client.sanitize_for_serialization(p) for p in items]
 
 
-@pytest.mark.parametrize("namespace", NAMESPACES)
+@pytest.mark.parametrize("namespace", NAMESPACES + TEAMS)
 def test_namespace_has_psa_labels_and_a_default_deny_with_dns(core, net, namespace):
     labels = core.read_namespace(namespace).metadata.labels
     assert labels["pod-security.kubernetes.io/enforce"] in ("restricted", "baseline", "privileged")
@@ -94,7 +95,8 @@ def _sar(kube, group, verb, resource, namespace=None, group_api="", name=None):
     return client.AuthorizationV1Api(kube).create_subject_access_review(body).status.allowed
 
 
-TEAM = LOCAL["k8s_bootstrap_rbac_team_namespaces"][0]
+# The local team namespace (k8s_namespaces_team_list, published as namespaces.team): never a platform one.
+TEAM = TEAMS[0]
 
 
 @pytest.mark.parametrize(
@@ -111,6 +113,11 @@ TEAM = LOCAL["k8s_bootstrap_rbac_team_namespaces"][0]
         (DEV, "update", "deployments", TEAM, "apps", True),
         (DEV, "create", "deployments", TEAM, "apps", True),
         (DEV, "update", "deployments", "argocd", "apps", False),
+        # The platform namespaces that held IRSA accounts and secrets used to be team namespaces.
+        (DEV, "create", "pods", "litellm", "", False),
+        (DEV, "create", "jobs", "platform", "batch", False),
+        (DEV, "create", "pods", TEAM, "", True),
+        (DEV, "create", "cronjobs", TEAM, "batch", True),
         (DEV, "delete", "configmaps", "argocd", "", False),
         (DEV, "create", "rolebindings", TEAM, "rbac.authorization.k8s.io", False),
         (DEV, "create", "clusterrolebindings", None, "rbac.authorization.k8s.io", False),
