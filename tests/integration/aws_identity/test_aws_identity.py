@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy
+from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -98,6 +100,23 @@ def test_ci_role_inline_policy_is_the_inventory_policy(iam, platform, identity_v
         assert doc["Statement"][0]["Resource"] == f"arn:aws:s3:::{platform['prefix']}-artifacts-{platform['account']}/*"
 
 
+def test_the_boundary_policy_is_the_built_document(iam, platform):
+    arn = boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    doc = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+    doc = json.loads(unquote(doc)) if isinstance(doc, str) else doc
+    assert doc == boundary_policy(arn)
+
+
+def test_every_role_of_the_platform_carries_the_boundary(iam, platform):
+    arn = boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
+    roles = [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"] if r["RoleName"].startswith(platform["prefix"] + "-")]
+    assert len(roles) >= 3  # the CI deploy role and the two human roles
+    for role in roles:
+        boundary = iam.get_role(RoleName=role["RoleName"])["Role"].get("PermissionsBoundary", {})
+        assert boundary.get("PermissionsBoundaryArn") == arn, role["RoleName"]
+
+
 @pytest.mark.parametrize(("key", "access"), [("dev", "read"), ("ops", "operate")])
 def test_human_roles_trust_saml_with_aud(iam, platform, slug, keys, key, access):
     name = f"{platform['prefix']}-platform-{key}"
@@ -155,6 +174,7 @@ def test_outputs_carry_arns_and_never_a_value(platform, slug, secrets_vars, aws)
     outputs = yaml.safe_load(text)["outputs"]
     identity, secrets = outputs["identity"], outputs["secrets"]
     assert identity["oidc_provider_arn"].endswith(f":oidc-provider/{GITHUB}")
+    assert identity["permissions_boundary_arn"] == boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
     assert set(identity["human_roles"]) == {"dev", "ops"}
     assert "irsa_roles" not in identity, "IRSA roles belong to the cluster phase (eks_irsa)"
     assert secrets["secrets"]["litellm/master-key"]["name"] == f"{slug}/{platform['env']}/litellm/master-key"
