@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy import render
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
@@ -93,11 +94,17 @@ def test_ci_role_trust_pins_aud_and_sub_in_one_block(iam, platform, identity_var
         assert f"{repo}ref:refs/heads/main" in subs
 
 
-def test_ci_role_inline_policy_is_the_inventory_policy(iam, platform, identity_vars):
+def test_ci_role_policy_is_the_generated_policy_plus_the_inventory_policy(iam, platform, slug, identity_vars):
+    template = json.loads((ROOT / "roles" / "aws_identity" / "files" / "deploy_policy.json").read_text())
+    values = {"Partition": "aws", "Prefix": platform["prefix"], "Slug": slug, "Env": platform["env"], "Account": platform["account"]}
+    values.update(Region=platform["region"], Boundary=boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary"))
     for ci in identity_vars["aws_identity_ci_roles"]:
+        assert ci["deploy_policy"] is True
         doc = iam.get_role_policy(RoleName=f"{platform['prefix']}-ci-{ci['name']}", PolicyName="ci-deploy")["PolicyDocument"]
-        check_permission_policy(doc)
-        assert doc["Statement"][0]["Resource"] == f"arn:aws:s3:::{platform['prefix']}-artifacts-{platform['account']}/*"
+        generated, inventory = doc["Statement"][: len(template["Statement"])], doc["Statement"][len(template["Statement"]) :]
+        assert generated == render(template, values)["Statement"]
+        check_permission_policy({"Statement": inventory})
+        assert inventory[0]["Resource"] == f"arn:aws:s3:::{platform['prefix']}-artifacts-{platform['account']}/*"
 
 
 def test_the_boundary_policy_is_the_built_document(iam, platform):
