@@ -23,7 +23,7 @@ LOCAL_ENV = env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
             AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 \
             KUBECONFIG=$(STACK_DIR)/kubeconfig
 
-.PHONY: help dev venv collection tools up down status converge fixtures render lint sanity unit integration test bench clean
+.PHONY: help dev venv collection tools up down status converge fixtures render lint sanity unit integration test bench deploy-policy clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ test: lint sanity unit integration ## Everything CI runs
 bench: venv tools ## Cold converge, no-op re-run and AWS API calls, as a table
 	scripts/with-stack.sh scripts/bench.sh
 	$(PY) scripts/bench_render.py --sizes 1,10,50
+
+deploy-policy: venv tools collection ## Record a cold converge's AWS calls and regenerate the deploy role's policy
+	scripts/with-stack.sh scripts/deploy_policy.sh
 
 clean: down ## Remove the virtualenv, tool builds and stack state
 	rm -rf $(VENV) $(TOOLS_DIR) $(STACK_DIR) .collections .outputs

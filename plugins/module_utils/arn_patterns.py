@@ -17,6 +17,7 @@ _GLOBAL = _PARTITION + r":{service}::(?P<account>[0-9]{{12}}):"
 
 ARN_PATTERNS = {
     "acm_certificate": "^" + _REGIONAL.format(service="acm") + r"certificate/[A-Za-z0-9-]+$",
+    "iam_policy": "^" + _GLOBAL.format(service="iam") + r"policy/[\w+=,.@/-]+$",
     "iam_role": "^" + _GLOBAL.format(service="iam") + r"role/[\w+=,.@/-]+$",
     "iam_role_or_user": "^" + _GLOBAL.format(service="iam") + r"(role|user)/[\w+=,.@/-]+$",
     "iam_saml_provider": "^" + _GLOBAL.format(service="iam") + r"saml-provider/[A-Za-z0-9_.-]+$",

@@ -203,10 +203,23 @@ def _bedrock_invoke(n: Naming, params: dict, kms_keys: dict, allow_missing: bool
 EC2_SNAPSHOT_READ = ["ec2:DescribeVolumes", "ec2:DescribeSnapshots", "ec2:DescribeInstances", "ec2:DescribeAvailabilityZones", "ec2:DescribeTags"]
 
 
+def _tag_on_create(n: Naming) -> dict:
+    """ec2:CreateTags only on volumes and snapshots, and only inside the CreateVolume/CreateSnapshot call."""
+    return _statement(
+        "TagOnCreate",
+        ["ec2:CreateTags"],
+        [f"arn:{n.partition}:ec2:*:*:volume/*", f"arn:{n.partition}:ec2:*:*:snapshot/*"],
+        {"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot"]}},
+    )
+
+
 def _velero(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
     statements = _bucket_rw("BackupsBucket", n, params.get("bucket_purpose", "backups"))
     statements.append(_statement("DescribeVolumes", EC2_SNAPSHOT_READ, "*"))
-    statements.append(_statement("SnapshotVolumes", ["ec2:CreateSnapshot", "ec2:CreateVolume", "ec2:CreateTags"], "*"))
+    statements.append(_statement("SnapshotVolumes", ["ec2:CreateSnapshot", "ec2:CreateVolume"], "*"))
+    # The AWS plugin tags snapshots and restored volumes through TagSpecifications of the create call:
+    # CreateTags only as part of those two calls, never on an existing resource.
+    statements.append(_tag_on_create(n))
     statements.append(_statement("DeleteOwnSnapshots", ["ec2:DeleteSnapshot"], "*", {"StringLike": {"ec2:ResourceTag/velero.io/backup": "*"}}))
     keys = _need_key(kms_keys, "data", "velero", allow_missing) + _need_key(kms_keys, "storage", "velero", allow_missing)
     if keys:
@@ -225,12 +238,7 @@ def _ebs_csi(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> li
             "*",
             {"StringLike": {"aws:RequestTag/ebs.csi.aws.com/cluster": "true"}},
         ),
-        _statement(
-            "TagOnCreate",
-            ["ec2:CreateTags"],
-            [f"arn:{n.partition}:ec2:*:*:volume/*", f"arn:{n.partition}:ec2:*:*:snapshot/*"],
-            {"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot"]}},
-        ),
+        _tag_on_create(n),
         _statement(
             "ManageOwnVolumes",
             ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume", "ec2:DeleteVolume", "ec2:DeleteSnapshot"],

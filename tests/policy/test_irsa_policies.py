@@ -89,6 +89,16 @@ def test_velero_and_ebs_csi_use_only_their_keys():
     assert ebs["GrantsForEbs"]["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
 
 
+@pytest.mark.parametrize("template", ["velero", "ebs-csi"])
+def test_snapshot_templates_tag_only_inside_their_create_calls(template):
+    """Velero and the EBS CSI driver tag volumes and snapshots only through the create call (issue 10 item 11)."""
+    doc = build(template)
+    tagging = [s for s in doc["Statement"] if "ec2:CreateTags" in s["Action"]]
+    assert tagging == [statements(doc)["TagOnCreate"]]
+    assert tagging[0]["Resource"] == ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:snapshot/*"]
+    assert tagging[0]["Condition"] == {"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot"]}}
+
+
 def test_load_balancer_controller_mutates_only_what_it_tagged():
     doc = statements(build("aws-load-balancer-controller"))
     assert doc["ManageOwnLoadBalancers"]["Condition"] == {"Null": {"aws:ResourceTag/elbv2.k8s.aws/cluster": "false"}}

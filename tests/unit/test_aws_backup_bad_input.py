@@ -12,6 +12,7 @@ BASE = {
     "platform_aws_account_id": "123456789012",
     "platform_tags": {"Project": "P", "Env": "local", "Owner": "o"},
     "aws_kms_outputs": {"data": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/k"}},
+    "aws_identity_outputs": {"permissions_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary"},
 }
 FIRST_API_TASK = "Create the missing backup vaults"
 LOCK = {"enabled": True, "min_retention_days": 7, "max_retention_days": 400}
@@ -61,6 +62,11 @@ def test_argument_spec_rejects_bad_input(tmp_path):
             " (got 'arn:aws:kms:eu-west-1:123456789012:alias/p-data')",
         ),
         ({"aws_backup_tags": {"Project": "P"}}, "aws_backup_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+        (
+            {"aws_identity_outputs": {}},
+            "aws_backup_permissions_boundary_arn (or aws_identity_outputs.permissions_boundary_arn) must be an IAM managed policy ARN;"
+            " run aws_identity first (got '')",
+        ),
     ],
 )
 def test_rule_fails_with_its_own_message(tmp_path, extra, needle):

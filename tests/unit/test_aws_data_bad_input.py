@@ -19,6 +19,7 @@ PLATFORM = {
     "platform_tags": {"Project": "P", "Env": "test", "Owner": "o"},
     "aws_kms_outputs": {"data": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/d"}, "secrets": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/s"}},
     "aws_network_outputs": {"private_subnet_ids": ["subnet-a", "subnet-b", "subnet-c"], "security_group_ids": {"postgres": "sg-1", "opensearch": "sg-2"}},
+    "aws_identity_outputs": {"permissions_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary"},
 }
 
 FIRST_API_TASK = {

@@ -61,6 +61,7 @@ def test_a_wildcard_org_or_repo_fails_with_its_own_message(tmp_path, org, repo, 
         ({"aws_identity_human_session_duration": 60}, "aws_identity_human_session_duration must be 900 to 43200 seconds (got '60')"),
         ({"aws_identity_human_session_duration": 43201}, "aws_identity_human_session_duration must be 900 to 43200 seconds (got '43201')"),
         ({"aws_identity_tags": {"Project": "P"}}, "aws_identity_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+        ({"aws_identity_boundary_name": "bad name"}, "aws_identity_boundary_name must match ^[A-Za-z0-9+=,.@_-]{1,128}$ (got 'bad name')"),
     ],
 )
 def test_rule_fails_with_its_own_message(tmp_path, extra, needle):

@@ -163,6 +163,7 @@ def test_good_input_passes_every_rule(tmp_path):
         "aws_storage_replication_enabled": True,
         "aws_storage_replica_region": "eu-central-1",
         "aws_storage_replica_kms_key_arn": "arn:aws:kms:eu-central-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+        "aws_identity_outputs": {"permissions_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary"},
     }
     assert_validation_passed(run_role(tmp_path, "aws_storage", {**BASE, **extra}))
 

@@ -14,6 +14,7 @@ BASE = {
     "platform_tags": {"Project": "P", "Env": "dev", "Owner": "o"},
     "eks_irsa_oidc_issuer": "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
     "eks_irsa_kms_key_arns": {"secrets": "arn:aws:kms:eu-west-1:111111111111:key/1"},
+    "eks_irsa_permissions_boundary_arn": "arn:aws:iam::111111111111:policy/p-dev-permissions-boundary",
 }
 GOOD = {"namespace": "keda", "service_account": "keda-operator", "template": "keda", "vars": {"queues": ["jobs"]}}
 
@@ -41,6 +42,10 @@ def test_the_argument_spec_rejects_bad_input(tmp_path, extra, needle):
             "eks_irsa_oidc_issuer must be an https:// issuer URL (got 'http://oidc.example.com/id/X')",
         ),
         ({"platform_aws_account_id": "1234", "eks_irsa_roles": [GOOD]}, "eks_irsa_account_id must be 12 digits (got '1234')"),
+        (
+            {"eks_irsa_permissions_boundary_arn": "arn:aws:iam::111111111111:role/x", "eks_irsa_roles": [GOOD]},
+            "eks_irsa_permissions_boundary_arn must be an IAM managed policy ARN (got 'arn:aws:iam::111111111111:role/x')",
+        ),
         (
             {"eks_irsa_roles": [dict(GOOD, namespace="*")]},
             "eks_irsa_roles namespaces and service accounts must be literal Kubernetes names, no wildcards (got ['*'])",

@@ -52,6 +52,7 @@ def test_backup_role_trusts_only_aws_backup_for_the_account(aws, outputs, platfo
     role = aws("iam").get_role(RoleName=f"{platform['prefix']}-backup")["Role"]
     (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "backup.amazonaws.com"}
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == f"arn:aws:iam::{platform['account']}:policy/{platform['prefix']}-permissions-boundary"
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"]
     attached = {p["PolicyName"] for p in aws("iam").list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]}
     assert "AWSBackupServiceRolePolicyForBackup" in attached and "AWSBackupServiceRolePolicyForRestores" in attached

@@ -100,6 +100,7 @@ def test_snapshot_role_trusts_opensearch_and_reaches_only_the_snapshot_bucket(aw
     role = aws("iam").get_role(RoleName=name)["Role"]
     (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "es.amazonaws.com"}
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == f"arn:aws:iam::{platform['account']}:policy/{platform['prefix']}-permissions-boundary"
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"]
     policy = aws("iam").get_role_policy(RoleName=name, PolicyName="snapshot-bucket")["PolicyDocument"]
     bucket = outputs["data"]["opensearch"]["snapshot_bucket"]

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy import render
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy
+from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -91,11 +94,34 @@ def test_ci_role_trust_pins_aud_and_sub_in_one_block(iam, platform, identity_var
         assert f"{repo}ref:refs/heads/main" in subs
 
 
-def test_ci_role_inline_policy_is_the_inventory_policy(iam, platform, identity_vars):
+def test_ci_role_policy_is_the_generated_policy_plus_the_inventory_policy(iam, platform, slug, identity_vars):
+    template = json.loads((ROOT / "roles" / "aws_identity" / "files" / "deploy_policy.json").read_text())
+    values = {"Partition": "aws", "Prefix": platform["prefix"], "Slug": slug, "Env": platform["env"], "Account": platform["account"]}
+    values.update(Region=platform["region"], Boundary=boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary"))
     for ci in identity_vars["aws_identity_ci_roles"]:
+        assert ci["deploy_policy"] is True
         doc = iam.get_role_policy(RoleName=f"{platform['prefix']}-ci-{ci['name']}", PolicyName="ci-deploy")["PolicyDocument"]
-        check_permission_policy(doc)
-        assert doc["Statement"][0]["Resource"] == f"arn:aws:s3:::{platform['prefix']}-artifacts-{platform['account']}/*"
+        generated, inventory = doc["Statement"][: len(template["Statement"])], doc["Statement"][len(template["Statement"]) :]
+        assert generated == render(template, values)["Statement"]
+        check_permission_policy({"Statement": inventory})
+        assert inventory[0]["Resource"] == f"arn:aws:s3:::{platform['prefix']}-artifacts-{platform['account']}/*"
+
+
+def test_the_boundary_policy_is_the_built_document(iam, platform):
+    arn = boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    doc = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+    doc = json.loads(unquote(doc)) if isinstance(doc, str) else doc
+    assert doc == boundary_policy(arn)
+
+
+def test_every_role_of_the_platform_carries_the_boundary(iam, platform):
+    arn = boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
+    roles = [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"] if r["RoleName"].startswith(platform["prefix"] + "-")]
+    assert len(roles) >= 3  # the CI deploy role and the two human roles
+    for role in roles:
+        boundary = iam.get_role(RoleName=role["RoleName"])["Role"].get("PermissionsBoundary", {})
+        assert boundary.get("PermissionsBoundaryArn") == arn, role["RoleName"]
 
 
 @pytest.mark.parametrize(("key", "access"), [("dev", "read"), ("ops", "operate")])
@@ -155,6 +181,7 @@ def test_outputs_carry_arns_and_never_a_value(platform, slug, secrets_vars, aws)
     outputs = yaml.safe_load(text)["outputs"]
     identity, secrets = outputs["identity"], outputs["secrets"]
     assert identity["oidc_provider_arn"].endswith(f":oidc-provider/{GITHUB}")
+    assert identity["permissions_boundary_arn"] == boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
     assert set(identity["human_roles"]) == {"dev", "ops"}
     assert "irsa_roles" not in identity, "IRSA roles belong to the cluster phase (eks_irsa)"
     assert secrets["secrets"]["litellm/master-key"]["name"] == f"{slug}/{platform['env']}/litellm/master-key"

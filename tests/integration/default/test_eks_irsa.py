@@ -48,6 +48,7 @@ def test_each_irsa_role_trusts_exactly_its_service_account(iam, outputs, platfor
     name = f"{platform['prefix']}-irsa-{entry.get('name', entry['service_account'])}"
     found = iam.get_role(RoleName=name)["Role"]
     assert outputs["irsa"]["roles"][f"{entry['namespace']}/{entry['service_account']}"] == found["Arn"]
+    assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == outputs["identity"]["permissions_boundary_arn"]
     doc = found["AssumeRolePolicyDocument"]
     check_trust_policy(doc)
     [statement] = doc["Statement"]
