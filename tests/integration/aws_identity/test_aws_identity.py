@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import check_permission_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -98,22 +98,10 @@ def test_ci_role_inline_policy_is_the_inventory_policy(iam, platform, identity_v
         assert doc["Statement"][0]["Resource"] == f"arn:aws:s3:::{platform['prefix']}-artifacts-{platform['account']}/*"
 
 
-@pytest.mark.parametrize(("key", "access"), [("dev", "read"), ("ops", "operate")])
-def test_human_roles_trust_saml_with_aud(iam, platform, slug, keys, key, access):
-    name = f"{platform['prefix']}-platform-{key}"
-    found = role(iam, name)
-    [statement] = found["AssumeRolePolicyDocument"]["Statement"]
-    assert statement["Principal"]["Federated"].startswith(f"arn:aws:iam::{platform['account']}:saml-provider/")
-    assert "sts:AssumeRoleWithSAML" in statement["Action"]
-    assert statement["Condition"] == {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
-    assert found["MaxSessionDuration"] == 3600
-    assert_platform_tags(tags_of(found["Tags"]), platform, "identity")
-    doc = iam.get_role_policy(RoleName=name, PolicyName=f"platform-{access}")["PolicyDocument"]
-    naming = Naming(platform["prefix"], slug, platform["env"], platform["account"], platform["region"])
-    assert doc == human_policy(access, naming, kms_keys=keys)
-    actions = {a for s in doc["Statement"] for a in s["Action"]}
-    if access == "read":
-        assert not actions & {"secretsmanager:GetSecretValue", "s3:GetObject", "sqs:ReceiveMessage", "kms:Decrypt"}
+def test_no_human_iam_roles(iam, platform):
+    """People come through IAM Identity Center (role aws_access): no <prefix>-platform-* role trusts a SAML provider."""
+    names = [r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]
+    assert not [n for n in names if n.startswith(f"{platform['prefix']}-platform-")]
 
 
 def test_secrets_exist_encrypted_with_the_secrets_key(aws, platform, slug, keys, secrets_vars):
@@ -155,7 +143,7 @@ def test_outputs_carry_arns_and_never_a_value(platform, slug, secrets_vars, aws)
     outputs = yaml.safe_load(text)["outputs"]
     identity, secrets = outputs["identity"], outputs["secrets"]
     assert identity["oidc_provider_arn"].endswith(f":oidc-provider/{GITHUB}")
-    assert set(identity["human_roles"]) == {"dev", "ops"}
+    assert "human_roles" not in identity, "people come through Identity Center (outputs section access)"
     assert "irsa_roles" not in identity, "IRSA roles belong to the cluster phase (eks_irsa)"
     assert secrets["secrets"]["litellm/master-key"]["name"] == f"{slug}/{platform['env']}/litellm/master-key"
     assert secrets["secrets"]["litellm/master-key"]["arn"].startswith("arn:aws:secretsmanager:")
