@@ -44,7 +44,7 @@ EXAMPLES = r"""
 
 - name: Read an optional key
   ansible.builtin.debug:
-    msg: "{{ lookup('mosaic.platform.outputs', 'identity.human_roles.ops', default='') }}"
+    msg: "{{ lookup('mosaic.platform.outputs', 'access.sso_roles.ops', default='') }}"
 """
 
 RETURN = r"""

@@ -1,6 +1,6 @@
 # Copyright: mosaic.platform contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Least-privilege permission policies for the platform's roles (IRSA templates, human roles).
+"""Least-privilege permission policies for the platform's roles (IRSA templates, human permission sets).
 
 Every document is built from the naming conventions shared by the AWS roles (bucket
 `<prefix>-<purpose>-<account>`, queue `<prefix>-<name>`, secret `<slug>/<env>/<name>`, SSM
@@ -478,45 +478,83 @@ HUMAN_READ_ACTIONS = [
 ]
 
 
-def human_policy(level: str, naming: Naming, kms_keys: dict | None = None, allow_missing_keys: bool = False) -> dict:
-    """`read` (platform-dev): the control plane, read-only. `operate` (platform-ops): read plus
-    the day-2 actions of the runbooks on the platform's own resources only (by name prefix):
-    redrive and purge queues, restore and snapshot databases, read and rotate platform secrets,
-    read and write platform buckets. IAM, KMS administration and networking stay with the CI roles.
+HUMAN_LEVELS = ("read", "operate", "break-glass")
+# Object writes the human sets never get on the log, audit and backup buckets (an explicit Deny, so no
+# later Allow, managed policy or bucket policy grant can reopen them).
+PROTECTED_BUCKET_WRITES = [
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutObject",
+    "s3:PutObjectAcl",
+    "s3:PutObjectLegalHold",
+    "s3:PutObjectRetention",
+    "s3:RestoreObject",
+]
+
+
+def human_policy(
+    level: str,
+    naming: Naming,
+    kms_keys: dict | None = None,
+    allow_missing_keys: bool = False,
+    protected_buckets: list[str] | None = None,
+) -> dict:
+    """The permission policy of one Identity Center permission set.
+
+    `read` (dev): the control plane, read-only. `operate` (ops): read plus the day-2 actions of the
+    runbooks on the platform's own resources only (by name prefix): redrive and purge queues, restore
+    and snapshot databases, rotate platform secrets (never read or put them), read and write platform
+    buckets except the protected ones (log, audit and backup buckets: protected_buckets, bucket ARNs),
+    where an explicit Deny refuses object writes. `break-glass`: operate plus reading and putting the
+    platform secrets with the secrets key; its use is alarmed (role aws_access). IAM, KMS
+    administration and networking stay with the CI roles.
     """
-    if level not in ("read", "operate"):
-        raise PermissionPolicyError(f"human policy level must be read or operate, got {level!r}")
+    if level not in HUMAN_LEVELS:
+        raise PermissionPolicyError(f"human policy level must be read, operate or break-glass, got {level!r}")
     statements = [_statement("ReadControlPlane", HUMAN_READ_ACTIONS, "*")]
-    if level == "operate":
-        acct = f"{naming.region}:{naming.account}"
-        p = naming.partition
-        statements += [
-            _statement(
-                "OperateQueues",
-                ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue", "sqs:SendMessage", "sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks"],
-                f"arn:{p}:sqs:{acct}:{naming.prefix}-*",
-            ),
-            _statement(
-                "OperateDatabases",
-                [
-                    "rds:CreateDBSnapshot",
-                    "rds:RebootDBInstance",
-                    "rds:RestoreDBInstanceToPointInTime",
-                    "rds:RestoreDBInstanceFromDBSnapshot",
-                    "rds:AddTagsToResource",
-                ],
-                f"arn:{p}:rds:{acct}:*:{naming.prefix}-*",
-            ),
-            _statement(
-                "OperateSecrets",
-                ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:RotateSecret"],
-                naming.secrets_arn(),
-            ),
-            _statement("OperateParameters", ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:PutParameter"], naming.parameters_arn()),
-            _statement("OperateBucketObjects", ["s3:GetObject", "s3:PutObject", "s3:ListBucket"], [f"arn:{p}:s3:::{naming.prefix}-*"]),
-            _statement("OperateCluster", ["eks:UpdateNodegroupConfig", "eks:AccessKubernetesApi"], f"arn:{p}:eks:{acct}:*/{naming.prefix}-*"),
-        ]
-        keys = [arn for purpose in ("secrets", "storage", "messaging") for arn in _need_key(kms_keys, purpose, "platform-ops", allow_missing_keys)]
-        if keys:
-            statements.append(_statement("UsePlatformKeys", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], sorted(set(keys))))
+    if level == "read":
+        return check_permission_policy({"Version": "2012-10-17", "Statement": statements})
+    protected = sorted(set(protected_buckets or []))
+    bad = [b for b in protected if not re.match(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", str(b))]
+    if bad or not protected:
+        raise PermissionPolicyError(f"human policy {level}: protected_buckets must list bucket ARNs, got {bad or 'none'}")
+    acct = f"{naming.region}:{naming.account}"
+    p = naming.partition
+    statements += [
+        _statement(
+            "OperateQueues",
+            ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue", "sqs:SendMessage", "sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks"],
+            f"arn:{p}:sqs:{acct}:{naming.prefix}-*",
+        ),
+        _statement(
+            "OperateDatabases",
+            [
+                "rds:CreateDBSnapshot",
+                "rds:RebootDBInstance",
+                "rds:RestoreDBInstanceToPointInTime",
+                "rds:RestoreDBInstanceFromDBSnapshot",
+                "rds:AddTagsToResource",
+            ],
+            f"arn:{p}:rds:{acct}:*:{naming.prefix}-*",
+        ),
+        # Rotation runs the rotator; the person never sees the value.
+        _statement("RotateSecrets", ["secretsmanager:RotateSecret"], naming.secrets_arn()),
+        _statement("OperateParameters", ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:PutParameter"], naming.parameters_arn()),
+        _statement("OperateBucketObjects", ["s3:GetObject", "s3:PutObject", "s3:ListBucket"], [f"arn:{p}:s3:::{naming.prefix}-*"]),
+        {
+            "Sid": "DenyProtectedBucketWrites",
+            "Effect": "Deny",
+            "Action": list(PROTECTED_BUCKET_WRITES),
+            "Resource": [f"{arn}/*" for arn in protected] + protected,
+        },
+        _statement("OperateCluster", ["eks:UpdateNodegroupConfig", "eks:AccessKubernetesApi"], f"arn:{p}:eks:{acct}:*/{naming.prefix}-*"),
+    ]
+    # The secrets key stays out of ops: without it no SecureString parameter or secret decrypts.
+    purposes = ("storage", "messaging") if level == "operate" else ("secrets", "storage", "messaging")
+    if level == "break-glass":
+        statements.append(_statement("ReadSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], naming.secrets_arn()))
+    keys = [arn for purpose in purposes for arn in _need_key(kms_keys, purpose, f"platform-{level}", allow_missing_keys)]
+    if keys:
+        statements.append(_statement("UsePlatformKeys", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], sorted(set(keys))))
     return check_permission_policy({"Version": "2012-10-17", "Statement": statements})

@@ -38,7 +38,7 @@ def guard_statements(arn: str) -> list[dict]:
     ]
 
 
-# The services the platform's roles use: the deploy policy, the IRSA templates, the human roles and the service
+# The services the platform's roles use: the deploy policy, the IRSA templates and the service
 # roles (tests/policy/test_permissions_boundary.py fails when one of their actions falls outside). AWS Backup's
 # managed service-role policies add the services it can back up and restore (its documentation lists them).
 PLATFORM_SERVICES = [

@@ -19,7 +19,7 @@ from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents i
 
 ACCOUNT = "333333333333"
 DOMAIN = f"arn:aws:es:eu-west-1:{ACCOUNT}:domain/legacyplatform-prod-search"
-OPS = f"arn:aws:iam::{ACCOUNT}:role/legacyplatform-prod-platform-ops"
+OPS = f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_lp-prod-ops_0123456789abcdef"
 BUCKET = f"legacyplatform-prod-search-snapshots-{ACCOUNT}"
 
 
@@ -120,19 +120,18 @@ def test_check_rejects_an_empty_document():
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_domain_policy_names_the_ops_role_aws_identity_creates():
-    """The default master user (and sole principal) is aws_identity's ops human role: <prefix>-<human_roles.ops.name>.
+def test_the_domain_policy_names_the_ops_role_of_identity_center():
+    """The default master user (and sole principal) is the ops role of IAM Identity Center that aws_access resolves,
+    with its path (as resource policies name roles): AWSReservedSSO_<ops set>_<hash>.
 
     tests/unit/test_aws_data_inputs.py resolves it through both roles against moto; this checks the
     document the role builds from that ARN, and that no inventory pins another name.
     """
-    identity = yaml.safe_load((ROOT / "roles/aws_identity/defaults/main.yml").read_text())
     data = yaml.safe_load((ROOT / "roles/aws_data/defaults/main.yml").read_text())
-    assert "aws_identity_outputs" in data["aws_data_opensearch"]["master_role_arn"]
-    assert "human_roles.ops" in data["aws_data_opensearch"]["master_role_arn"]
-    ops = f"arn:aws:iam::{ACCOUNT}:role/legacyplatform-prod-{identity['aws_identity_human_roles']['ops']['name']}"
-    (statement,) = opensearch_access_policy(DOMAIN, [ops])["Statement"]
+    assert "aws_access_outputs" in data["aws_data_opensearch"]["master_role_arn"]
+    assert "sso_roles_with_path.ops" in data["aws_data_opensearch"]["master_role_arn"]
+    (statement,) = opensearch_access_policy(DOMAIN, [OPS])["Statement"]
     assert statement["Principal"] == {"AWS": [OPS]}
     for path in (ROOT / "inventories").glob("*/group_vars/*/aws_data.yml"):
         opensearch = (yaml.safe_load(path.read_text()) or {}).get("aws_data_opensearch", {})
-        assert "master_role_arn" not in opensearch or "human_roles.ops" in str(opensearch["master_role_arn"]), path
+        assert "master_role_arn" not in opensearch or "sso_roles_with_path.ops" in str(opensearch["master_role_arn"]), path

@@ -1,4 +1,4 @@
-"""IRSA and human-role permission policies as documents: least privilege by construction.
+"""IRSA permission policies as documents (the human permission sets: test_permission_sets.py): least privilege by construction.
 
 moto stores policies but never evaluates them; these tests are the control.
 """
@@ -13,7 +13,6 @@ from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions im
     Naming,
     PermissionPolicyError,
     check_permission_policy,
-    human_policy,
     irsa_policy,
 )
 
@@ -155,26 +154,6 @@ def test_check_rejects_broken_permission_policies(mutate, needle):
 
 def test_check_allows_listing_kms_aliases_on_star():
     check_permission_policy({"Statement": [{"Sid": "L", "Effect": "Allow", "Action": ["kms:ListAliases"], "Resource": "*"}]})
-
-
-def test_human_read_never_reads_data():
-    doc = human_policy("read", NAMING)
-    assert list(statements(doc)) == ["ReadControlPlane"]
-    forbidden = {"secretsmanager:GetSecretValue", "s3:GetObject", "sqs:ReceiveMessage", "ssm:GetParameter", "kms:Decrypt"}
-    assert not actions(doc) & forbidden
-
-
-def test_human_operate_is_scoped_to_platform_resources():
-    doc = statements(human_policy("operate", NAMING, kms_keys=KEYS))
-    assert doc["OperateSecrets"]["Resource"] == f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/dev/*"
-    assert doc["OperateQueues"]["Resource"] == f"arn:aws:sqs:eu-west-1:{ACCOUNT}:acme-dev-*"
-    assert set(doc["UsePlatformKeys"]["Resource"]) == {KEYS["secrets"], KEYS["storage"], KEYS["messaging"]}
-    assert not any(a.startswith("iam:") and not a.startswith(("iam:Get", "iam:List")) for s in doc.values() for a in s["Action"])
-
-
-def test_human_policy_level_is_checked():
-    with pytest.raises(PermissionPolicyError, match="read or operate"):
-        human_policy("admin", NAMING)
 
 
 def test_output_is_deterministic():

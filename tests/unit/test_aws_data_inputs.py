@@ -8,6 +8,7 @@ names aws_storage would create.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -24,8 +25,10 @@ from test_bad_input import ANSIBLE_PLAYBOOK, run_role
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ["local", "dev", "staging", "prod"]
 PURPOSE_VARS = ["aws_data_search_snapshot_bucket_purpose", "aws_data_graph_backup_bucket_purpose"]
-OPS = "arn:aws:iam::123456789012:role/p-test-platform-ops"
-IDENTITY = {"aws_identity_outputs": {"human_roles": {"ops": OPS}}}
+# The ops role Identity Center provisions (emulated on moto by aws_access), as IAM reports it: with its path.
+OPS_NAME = f"AWSReservedSSO_p-test-ops_{hashlib.sha1(b'p-test-ops').hexdigest()[:16]}"  # noqa: S324 the emulator's name, not security
+OPS = f"arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/{OPS_NAME}"
+IDENTITY = {"aws_access_outputs": {"sso_roles_with_path": {"ops": OPS}}}
 BUCKETS = {
     "search-snapshots": {"name": "p-test-search-snapshots-123456789012", "arn": "arn:aws:s3:::p-test-search-snapshots-123456789012"},
     "graph-backups": {"name": "p-test-graph-backups-123456789012", "arn": "arn:aws:s3:::p-test-graph-backups-123456789012"},
@@ -146,7 +149,7 @@ def test_check_mode_on_a_clean_account_resolves_the_names_aws_storage_would_crea
 # -- the OpenSearch master user -------------------------------------------------------------
 
 IDENTITY_PLAY = """
-- name: aws_identity creates the human roles, then aws_data reads its inputs
+- name: aws_access resolves the ops role of Identity Center, then aws_data reads its inputs
   hosts: localhost
   gather_facts: false
   module_defaults:
@@ -154,12 +157,18 @@ IDENTITY_PLAY = """
       endpoint_url: "{endpoint}"
       region: eu-west-1
     group/community.aws.aws: *aws
+    group/mosaic.platform.aws: *aws
   roles:
-    - role: mosaic.platform.aws_identity
+    - role: mosaic.platform.aws_access
       vars:
-        aws_identity_github_provider: false
-        aws_identity_saml_provider_arn: arn:aws:iam::123456789012:saml-provider/AWSSSO_test_DO_NOT_DELETE
-        aws_identity_kms_key_arns:
+        aws_access_permission_sets:
+          - {{key: ops, access: operate, groups: [operators]}}
+        aws_access_local_stack: true
+        aws_access_create_groups: true
+        aws_access_emulate_provisioning: true
+        aws_access_break_glass_alarm: false
+        aws_access_protected_bucket_purposes: [search-snapshots, graph-backups]
+        aws_access_kms_key_arns:
           data: arn:aws:kms:eu-west-1:123456789012:key/d
           secrets: arn:aws:kms:eu-west-1:123456789012:key/s
           storage: arn:aws:kms:eu-west-1:123456789012:key/st
@@ -171,9 +180,9 @@ IDENTITY_PLAY = """
         tasks_from: inputs
         public: true
 
-    - name: Look up the ops role aws_identity created
+    - name: Look up the ops role provisioned for the ops permission set
       amazon.aws.iam_role_info:
-        name: p-test-platform-ops
+        name: {ops_name}
       check_mode: false
       register: __probe_ops
 
@@ -184,24 +193,25 @@ IDENTITY_PLAY = """
 
 
 def _master_and_ops(out: str) -> tuple[str, str]:
-    (found,) = re.findall(r"MASTER <([^>]*)> OPS <([^>]*)>", out)
+    # The callback folds long messages at spaces (the ARNs have none): unfold before matching.
+    (found,) = re.findall(r"MASTER <([^>]*)> OPS <([^>]*)>", re.sub(r"\n\s+", " ", out))
     return found
 
 
-def test_the_default_master_user_is_the_ops_role_aws_identity_creates(tmp_path, moto_endpoint):
+def test_the_default_master_user_is_the_ops_role_of_identity_center(tmp_path, moto_endpoint):
     playbook = tmp_path / "identity.yml"
-    playbook.write_text(IDENTITY_PLAY.format(endpoint=moto_endpoint))
+    playbook.write_text(IDENTITY_PLAY.format(endpoint=moto_endpoint, ops_name=OPS_NAME))
     result = run_role_play(playbook, {**PLATFORM, "aws_storage_outputs": {"buckets": BUCKETS}})
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-4000:]
     master, ops = _master_and_ops(out)
-    assert ops == OPS, "aws_identity did not create <prefix>-platform-ops"
+    assert ops == OPS, "aws_access did not resolve the AWSReservedSSO_ role of the ops set"
     assert master == ops
 
 
 def test_check_mode_on_a_clean_account_tolerates_the_ops_role_still_to_be_created(tmp_path, moto_endpoint):
     playbook = tmp_path / "identity.yml"
-    playbook.write_text(IDENTITY_PLAY.format(endpoint=moto_endpoint))
+    playbook.write_text(IDENTITY_PLAY.format(endpoint=moto_endpoint, ops_name=OPS_NAME))
     result = run_check(playbook, {**PLATFORM, "aws_storage_outputs": {"buckets": BUCKETS}})
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-4000:]
@@ -211,10 +221,10 @@ def test_check_mode_on_a_clean_account_tolerates_the_ops_role_still_to_be_create
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        ({}, "aws_data: aws_data_opensearch.master_role_arn is '' and aws_identity_outputs.human_roles.ops is '' (absent when empty)"),
-        ({"aws_identity_outputs": {"human_roles": {"dev": OPS.replace("ops", "dev")}}}, "aws_identity_outputs.human_roles.ops is ''"),
+        ({}, "aws_data: aws_data_opensearch.master_role_arn is '' and aws_access_outputs.sso_roles_with_path.ops is '' (absent when empty)"),
+        ({"aws_access_outputs": {"sso_roles_with_path": {"dev": OPS.replace("ops", "dev")}}}, "aws_access_outputs.sso_roles_with_path.ops is ''"),
         (
-            {"aws_data_opensearch": {"master_role_arn": "p-test-ops"}, "aws_identity_outputs": {"human_roles": {"ops": OPS}}},
+            {"aws_data_opensearch": {"master_role_arn": "p-test-ops"}, "aws_access_outputs": {"sso_roles_with_path": {"ops": OPS}}},
             "aws_data: aws_data_opensearch.master_role_arn is 'p-test-ops'",
         ),
     ],

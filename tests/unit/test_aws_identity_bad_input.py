@@ -23,10 +23,6 @@ FIRST_API_TASK = "Manage the GitHub Actions OIDC provider"
         ({"aws_identity_ci_roles": "deploy"}, "aws_identity_ci_roles"),
         ({"aws_identity_ci_roles": [{**CI, "branch": ["main"]}]}, "branch"),
         ({"aws_identity_ci_roles": [{"name": "deploy", "github_repo": "infra", "branches": ["main"]}]}, "github_org"),
-        ({"aws_identity_human_roles": {"dev": {"name": "platform-dev", "access": "root"}}}, "access"),
-        # Only dev and ops exist: the spec refuses other keys before the keys rule of validate.yml.
-        ({"aws_identity_human_roles": {"admin": {"name": "x"}}}, "admin"),
-        ({"aws_identity_human_session_duration": "long"}, "aws_identity_human_session_duration"),
     ],
 )
 def test_spec_rejects_bad_input(tmp_path, extra, needle):
@@ -54,12 +50,6 @@ def test_a_wildcard_org_or_repo_fails_with_its_own_message(tmp_path, org, repo, 
             "aws_identity_ci_roles entries must list branches, refs or environments (none in ['web'])",
         ),
         ({"aws_identity_account_id": "1234"}, "aws_identity_account_id must be 12 digits (got '1234')"),
-        (
-            {"aws_identity_saml_provider_arn": "arn:aws:iam::123456789012:role/x"},
-            "aws_identity_saml_provider_arn must be empty or an IAM SAML provider ARN (got 'arn:aws:iam::123456789012:role/x')",
-        ),
-        ({"aws_identity_human_session_duration": 60}, "aws_identity_human_session_duration must be 900 to 43200 seconds (got '60')"),
-        ({"aws_identity_human_session_duration": 43201}, "aws_identity_human_session_duration must be 900 to 43200 seconds (got '43201')"),
         ({"aws_identity_tags": {"Project": "P"}}, "aws_identity_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
         ({"aws_identity_boundary_name": "bad name"}, "aws_identity_boundary_name must match ^[A-Za-z0-9+=,.@_-]{1,128}$ (got 'bad name')"),
     ],
@@ -71,6 +61,5 @@ def test_rule_fails_with_its_own_message(tmp_path, extra, needle):
 def test_good_input_passes_every_rule(tmp_path):
     extra = {
         "aws_identity_ci_roles": [CI, {**CI, "name": "release", "branches": [], "refs": ["refs/tags/v*"]}],
-        "aws_identity_saml_provider_arn": "arn:aws:iam::123456789012:saml-provider/AWSSSO_abc",
     }
     assert_validation_passed(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}))

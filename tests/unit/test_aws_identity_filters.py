@@ -1,4 +1,4 @@
-"""The aws_identity filters: thin wrappers that turn builder errors into AnsibleFilterError."""
+"""The aws_identity and aws_access filters: thin wrappers that turn builder errors into AnsibleFilterError."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ansible_collections.mosaic.platform.plugins.filter import (
     irsa_trust_policy,
     permission_policy_check,
     saml_trust_policy,
+    sso_role_arn,
 )
 
 ACCOUNT = "123456789012"
@@ -48,9 +49,24 @@ def test_irsa_policy_filter_reports_a_missing_key():
 
 
 def test_human_policy_filter():
-    assert get(human_role_policy, "human_role_policy")("read", **NAMING)["Statement"][0]["Sid"] == "ReadControlPlane"
+    build = get(human_role_policy, "human_role_policy")
+    assert build("read", **NAMING)["Statement"][0]["Sid"] == "ReadControlPlane"
     with pytest.raises(AnsibleFilterError, match="human_role_policy"):
-        get(human_role_policy, "human_role_policy")("root", **NAMING)
+        build("root", **NAMING)
+    with pytest.raises(AnsibleFilterError, match="human_role_policy: human policy operate: protected_buckets"):
+        build("operate", **NAMING, allow_missing_keys=True)
+    doc = build("break-glass", **NAMING, allow_missing_keys=True, protected_buckets=["arn:aws:s3:::p-logs-123456789012"])
+    assert "ReadSecrets" in [s["Sid"] for s in doc["Statement"]]
+
+
+def test_sso_role_arn_filter():
+    pick = get(sso_role_arn, "sso_role_arn")
+    roles = [{"role_name": "AWSReservedSSO_p-ops_0123456789abcdef", "path": "/aws-reserved/sso.amazonaws.com/eu-west-1/", "arn": "ignored"}]
+    assert pick(roles, permission_set="p-ops", account_id=123456789012) == "arn:aws:iam::123456789012:role/AWSReservedSSO_p-ops_0123456789abcdef"
+    assert pick(roles, "p-ops", "123456789012", with_path=True).endswith(":role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_p-ops_0123456789abcdef")
+    assert pick(None, "p-dev", "123456789012") == ""
+    with pytest.raises(AnsibleFilterError, match="sso_role_arn: several roles"):
+        pick(roles + [{**roles[0], "role_name": "AWSReservedSSO_p-ops_fedcba9876543210"}], "p-ops", "123456789012")
 
 
 def test_permission_check_filter():

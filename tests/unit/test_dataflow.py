@@ -53,7 +53,7 @@ def test_no_phase_reads_an_earlier_phase_through_facts():
     for role in ("eks_cluster", "eks_irsa", "k8s_bootstrap", "gitops"):
         for path in (ROOT / "roles" / role).rglob("*.yml"):
             text = path.read_text()
-            for section in ("kms", "network", "identity", "secrets", "storage", "messaging", "edge", "audit", "data", "auth", "backup"):
+            for section in ("kms", "network", "identity", "secrets", "storage", "messaging", "edge", "audit", "access", "data", "auth", "backup"):
                 assert f"aws_{section}_outputs" not in text, f"{path} reads aws_{section}_outputs"
     for playbook in ("playbooks/cluster.yml", "playbooks/gitops.yml", "playbooks/bootstrap.yml"):
         plays = yaml.safe_load((ROOT / playbook).read_text())

@@ -70,9 +70,11 @@ def test_opensearch_fine_grained_access_and_policy(aws, domain, outputs, platfor
     assert security["Enabled"] is True and security["InternalUserDatabaseEnabled"] is False
     policy = json.loads(domain["AccessPolicies"])
     (statement,) = policy["Statement"]
-    # The master user is the ops human role aws_identity created, not a role of a guessed name.
-    ops = aws("iam").get_role(RoleName=f"{platform['prefix']}-platform-ops")["Role"]["Arn"]
-    assert outputs["identity"]["human_roles"]["ops"] == ops
+    # The master user is the ops role of Identity Center that aws_access resolved (with its path, as IAM reports
+    # it in resource policies), not a role of a guessed name.
+    ops = outputs["access"]["sso_roles_with_path"]["ops"]
+    role = aws("iam").get_role(RoleName=ops.rsplit("/", 1)[-1])["Role"]
+    assert role["Arn"] == ops and role["Path"].startswith("/aws-reserved/sso.amazonaws.com/")
     assert statement["Principal"] == {"AWS": [ops]}
     assert "*" not in json.dumps(statement["Principal"])
 

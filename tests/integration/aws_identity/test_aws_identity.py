@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy import render
-from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, check_permission_policy, human_policy
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import check_permission_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
 
@@ -118,28 +118,16 @@ def test_the_boundary_policy_is_the_built_document(iam, platform):
 def test_every_role_of_the_platform_carries_the_boundary(iam, platform):
     arn = boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
     roles = [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"] if r["RoleName"].startswith(platform["prefix"] + "-")]
-    assert len(roles) >= 3  # the CI deploy role and the two human roles
+    assert roles, "the CI deploy roles of the scenario"
     for role in roles:
         boundary = iam.get_role(RoleName=role["RoleName"])["Role"].get("PermissionsBoundary", {})
         assert boundary.get("PermissionsBoundaryArn") == arn, role["RoleName"]
 
 
-@pytest.mark.parametrize(("key", "access"), [("dev", "read"), ("ops", "operate")])
-def test_human_roles_trust_saml_with_aud(iam, platform, slug, keys, key, access):
-    name = f"{platform['prefix']}-platform-{key}"
-    found = role(iam, name)
-    [statement] = found["AssumeRolePolicyDocument"]["Statement"]
-    assert statement["Principal"]["Federated"].startswith(f"arn:aws:iam::{platform['account']}:saml-provider/")
-    assert "sts:AssumeRoleWithSAML" in statement["Action"]
-    assert statement["Condition"] == {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
-    assert found["MaxSessionDuration"] == 3600
-    assert_platform_tags(tags_of(found["Tags"]), platform, "identity")
-    doc = iam.get_role_policy(RoleName=name, PolicyName=f"platform-{access}")["PolicyDocument"]
-    naming = Naming(platform["prefix"], slug, platform["env"], platform["account"], platform["region"])
-    assert doc == human_policy(access, naming, kms_keys=keys)
-    actions = {a for s in doc["Statement"] for a in s["Action"]}
-    if access == "read":
-        assert not actions & {"secretsmanager:GetSecretValue", "s3:GetObject", "sqs:ReceiveMessage", "kms:Decrypt"}
+def test_no_human_iam_roles(iam, platform):
+    """People come through IAM Identity Center (role aws_access): no <prefix>-platform-* role trusts a SAML provider."""
+    names = [r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]
+    assert not [n for n in names if n.startswith(f"{platform['prefix']}-platform-")]
 
 
 def test_secrets_exist_encrypted_with_the_secrets_key(aws, platform, slug, keys, secrets_vars):
@@ -182,7 +170,7 @@ def test_outputs_carry_arns_and_never_a_value(platform, slug, secrets_vars, aws)
     identity, secrets = outputs["identity"], outputs["secrets"]
     assert identity["oidc_provider_arn"].endswith(f":oidc-provider/{GITHUB}")
     assert identity["permissions_boundary_arn"] == boundary_arn(platform["account"], f"{platform['prefix']}-permissions-boundary")
-    assert set(identity["human_roles"]) == {"dev", "ops"}
+    assert "human_roles" not in identity, "people come through Identity Center (outputs section access)"
     assert "irsa_roles" not in identity, "IRSA roles belong to the cluster phase (eks_irsa)"
     assert secrets["secrets"]["litellm/master-key"]["name"] == f"{slug}/{platform['env']}/litellm/master-key"
     assert secrets["secrets"]["litellm/master-key"]["arn"].startswith("arn:aws:secretsmanager:")

@@ -60,10 +60,11 @@ def test_topics_are_encrypted_tagged_and_their_policy_is_sound(sns, messaging, o
     assert tags["Component"] == "messaging" and tags["Env"] == platform["env"] and tags["Project"] == platform["project"]
 
 
-def test_alerts_topic_lets_cloudwatch_publish_for_this_account_only(sns, messaging, platform):
+def test_alerts_topic_lets_cloudwatch_and_eventbridge_publish_for_this_account_only(sns, messaging, platform):
     policy = json.loads(sns.get_topic_attributes(TopicArn=messaging["alerts_topic_arn"])["Attributes"]["Policy"])
     publishers = next(s for s in policy["Statement"] if s["Sid"] == "AllowServicePublishers")
-    assert publishers["Principal"] == {"Service": ["cloudwatch.amazonaws.com"]}
+    # EventBridge: the break-glass rule of aws_access.
+    assert publishers["Principal"] == {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}
     assert publishers["Condition"] == {"StringEquals": {"aws:SourceAccount": platform["account"]}}
 
 
