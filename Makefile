@@ -70,11 +70,10 @@ fixtures: venv collection ## Regenerate tests/fixtures/outputs from the example 
 render: venv collection ## Re-render the committed example trees from tests/fixtures/outputs
 	$(PY) scripts/render_examples.py
 
-lint: venv ## yamllint, ansible-lint (production profile), ruff
-	$(BIN)/yamllint --strict .
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/ansible-lint --offline
+lint: venv tools ## pre-commit's hooks on every file (yamllint, ruff, ansible-lint, actionlint, detect-secrets), HEAD's commit message
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+	mkdir -p $(ROOT)/.cache && git log -1 --format=%B > $(ROOT)/.cache/commit-msg
+	$(BIN)/pre-commit run --hook-stage commit-msg --commit-msg-filename $(ROOT)/.cache/commit-msg conventional-commit
 
 sanity: venv ## ansible-test sanity for the plugins
 	scripts/sanity.sh
