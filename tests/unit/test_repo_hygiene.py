@@ -89,3 +89,20 @@ def test_the_hook_exits_non_zero_and_explains(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_commit_msg.py"), str(tmp_path / "msg")], capture_output=True, text=True)
     assert result.returncode == 1
     assert "commit message: the subject 'wip' is not" in result.stderr
+
+
+def test_release_please_versions_galaxy_yml_and_writes_the_changelog():
+    import json
+
+    config = json.loads((ROOT / "release-please-config.json").read_text())
+    manifest = json.loads((ROOT / ".release-please-manifest.json").read_text())
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+    package = config["packages"]["."]
+    assert {"type": "yaml", "path": "galaxy.yml", "jsonpath": "$.version"} in package["extra-files"]
+    assert config["changelog-path"] == "CHANGELOG.md" and (ROOT / "CHANGELOG.md").is_file()
+    # The manifest holds the last released version: the one galaxy.yml carries until the release PR bumps both.
+    assert manifest == {".": galaxy["version"]}
+    # Every type the commit-msg hook accepts has a changelog section (shown or hidden).
+    assert {s["type"] for s in config["changelog-sections"]} == set(check_commit_msg.TYPES)
+    workflow = (ROOT / ".github" / "workflows" / "release-please.yml").read_text()
+    assert "config-file: release-please-config.json" in workflow and "manifest-file: .release-please-manifest.json" in workflow
