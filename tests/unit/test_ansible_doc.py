@@ -40,7 +40,7 @@ def test_every_module_renders_with_its_examples_and_return_values():
     assert text.returncode == 0 and "EXAMPLES:" in text.stdout
 
 
-@pytest.mark.parametrize("kind", ["lookup", "filter", "test"])
+@pytest.mark.parametrize("kind", ["lookup", "filter", "test", "callback"])
 def test_every_other_plugin_renders(kind):
     env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
     listed = subprocess.run(
