@@ -78,7 +78,7 @@ lint: venv tools ## pre-commit's hooks on every file (yamllint, ruff, ansible-li
 sanity: venv ## ansible-test sanity for the plugins
 	scripts/sanity.sh
 
-unit: venv tools ## pytest: units, policy tests, gitops validation
+unit: venv tools crds ## pytest: units, policy tests, gitops validation
 	$(BIN)/pytest tests -m "not stack"
 
 integration: venv tools crds ## Molecule scenarios against the local stack (starts and stops it)

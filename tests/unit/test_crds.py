@@ -1,8 +1,8 @@
 """make crds (scripts/crds.py): pinned upstream CRDs, downloaded from a mirror of raw GitHub and verified by sha256.
 
 The download path runs against a loopback HTTP server laid out like raw.githubusercontent.com; the real
-download is only exercised where GitHub is reachable. The pins are checked against the offline copy in
-../shared/crds (this project's CI has it beside the clone).
+download is only exercised where GitHub is reachable. The pins are checked against the copy make crds verified:
+MOSAIC_CRDS_DIR (this project's CI: ../shared/crds), else .cache/crds, else ../shared/crds beside the clone.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import os
 import sys
 import threading
 from pathlib import Path
@@ -21,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import crds  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "crds"
+CANDIDATES = [Path(p) for p in (os.environ.get("MOSAIC_CRDS_DIR"), ROOT / ".cache" / "crds", ROOT.parent / "shared" / "crds") if p]
+SHARED = next((p for p in CANDIDATES if p.is_dir()), CANDIDATES[0])
 CATALOG = ROOT / "roles" / "gitops" / "defaults" / "main"
 
 
@@ -90,8 +92,8 @@ def test_main_reports_errors_on_stderr_and_exits_non_zero(tmp_path, capsys):
 
 
 def test_the_pins_match_the_upstream_copy_ci_uses():
-    """Every pinned file and checksum matches ../shared/crds, and that copy holds nothing unpinned."""
-    assert SHARED.is_dir(), f"missing {SHARED}: this project's CI keeps the upstream CRDs there"
+    """Every pinned file and checksum matches the verified copy, and that copy holds nothing unpinned."""
+    assert SHARED.is_dir(), f"none of {[str(p) for p in CANDIDATES]} exists: run make crds (or set MOSAIC_CRDS_DIR to a copy)"
     assert crds.ensure(SHARED, "http://127.0.0.1:9", offline=True) == []
     pinned = {f"{project}/{file}" for project, file, _, _ in crds.pinned()}
     shared = {f"{p.parent.name}/{p.name}" for p in SHARED.glob("*/*.yaml")}
