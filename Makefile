@@ -12,10 +12,14 @@ STACK_DIR  ?= $(ROOT)/.stack
 PYTHON     ?= python3
 INVENTORY  ?= inventories/local
 COLLECTION_LINK := $(ROOT)/.collections/ansible_collections/mosaic/platform
+# Upstream CRDs (make crds): every add-on's under MOSAIC_CRDS_DIR, ArgoCD's for the local bootstrap in
+# MOSAIC_ARGOCD_CRDS_DIR. Point MOSAIC_CRDS_DIR at an offline copy to verify it instead of downloading.
+MOSAIC_CRDS_DIR ?= $(ROOT)/.cache/crds
+MOSAIC_ARGOCD_CRDS_DIR ?= $(MOSAIC_CRDS_DIR)/argo-cd
 
 export PATH := $(TOOLS_DIR)/bin:$(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
-export TOOLS_DIR STACK_DIR VENV
+export TOOLS_DIR STACK_DIR VENV MOSAIC_CRDS_DIR MOSAIC_ARGOCD_CRDS_DIR
 # Local stack only: moto's dummy credentials and endpoint, the local kubeconfig. The profile is
 # unset, not emptied: botocore looks up an empty AWS_PROFILE as a profile named "".
 LOCAL_ENV = env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
@@ -23,12 +27,12 @@ LOCAL_ENV = env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
             AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 \
             KUBECONFIG=$(STACK_DIR)/kubeconfig
 
-.PHONY: help dev venv collection tools up down status converge fixtures render lint sanity unit integration test bench deploy-policy clean
+.PHONY: help dev venv collection tools crds up down status converge fixtures render lint sanity unit integration test bench deploy-policy clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-dev: venv tools up converge ## Set up everything and converge the local inventory
+dev: venv tools crds up converge ## Set up everything and converge the local inventory
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +48,9 @@ collection: ## Make the repository importable as ansible_collections/mosaic/plat
 
 tools: ## Build the pinned helm, helmfile, kubectl, kube-apiserver and etcd (cached)
 	scripts/tools.sh
+
+crds: venv ## Download the pinned upstream CRDs into MOSAIC_CRDS_DIR (.cache/crds), verify their sha256
+	$(PY) scripts/crds.py
 
 up: venv tools ## Start moto, etcd, kube-apiserver and kube-controller-manager on loopback
 	scripts/stack.sh up
@@ -63,19 +70,18 @@ fixtures: venv collection ## Regenerate tests/fixtures/outputs from the example 
 render: venv collection ## Re-render the committed example trees from tests/fixtures/outputs
 	$(PY) scripts/render_examples.py
 
-lint: venv ## yamllint, ansible-lint (production profile), ruff
-	$(BIN)/yamllint --strict .
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/ansible-lint --offline
+lint: venv tools ## pre-commit's hooks on every file (yamllint, ruff, ansible-lint, actionlint, detect-secrets), HEAD's commit message
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+	mkdir -p $(ROOT)/.cache && git log -1 --format=%B > $(ROOT)/.cache/commit-msg
+	$(BIN)/pre-commit run --hook-stage commit-msg --commit-msg-filename $(ROOT)/.cache/commit-msg conventional-commit
 
 sanity: venv ## ansible-test sanity for the plugins
 	scripts/sanity.sh
 
-unit: venv tools ## pytest: units, policy tests, gitops validation
+unit: venv tools crds ## pytest: units, policy tests, gitops validation
 	$(BIN)/pytest tests -m "not stack"
 
-integration: venv tools ## Molecule scenarios against the local stack (starts and stops it)
+integration: venv tools crds ## Molecule scenarios against the local stack (starts and stops it)
 	scripts/with-stack.sh $(BIN)/molecule test --all
 
 test: lint sanity unit integration ## Everything CI runs

@@ -101,8 +101,16 @@ PY
   stamp helmfile "$v"
 }
 
+build_actionlint() {
+  local v=$ACTIONLINT_VERSION
+  fresh actionlint "$v" && return 0
+  # No replace directives: a plain versioned install (make lint checks .github/workflows with it).
+  GOBIN=$BIN go install -ldflags "-s -w -X github.com/rhysd/actionlint.version=$v" "github.com/rhysd/actionlint/cmd/actionlint@$v"
+  stamp actionlint "$v"
+}
+
 start=$(date +%s)
-for t in ${TOOLS:-etcd helm helmfile kubernetes}; do
+for t in ${TOOLS:-etcd helm helmfile kubernetes actionlint}; do
   echo "tools: $t" >&2
   "build_$t"
 done
@@ -114,3 +122,4 @@ echo "tools: ready in $(( $(date +%s) - start ))s under $BIN" >&2
 "$BIN/etcd" --version | sed -n 1p
 "$BIN/helm" version --short
 "$BIN/helmfile" --version
+"$BIN/actionlint" -version | sed -n 1p

@@ -104,6 +104,12 @@ def test_argument_spec_rejects_bad_types(tmp_path, extra, needle):
             "k8s_bootstrap_argocd_crds_dir must be set when k8s_bootstrap_argocd_install is crds-only (got '')",
         ),
         (
+            {"k8s_bootstrap_argocd_install": "crds-only", "k8s_bootstrap_argocd_crds_dir": "/nonexistent/crds/argo-cd"},
+            "k8s_bootstrap_argocd_crds_dir must hold the argo-cd CRD files (*.yaml) when k8s_bootstrap_argocd_install is crds-only "
+            "(got '/nonexistent/crds/argo-cd'): in a checkout run `make crds` (the pinned upstream CRDs, checksums verified, "
+            "into .cache/crds), or point MOSAIC_ARGOCD_CRDS_DIR at a copy of them",
+        ),
+        (
             {"k8s_bootstrap_gitops_repo_url": "git@github.com:org/repo.git"},
             "k8s_bootstrap_gitops_repo_url must be an https:// URL (got 'git@github.com:org/repo.git')",
         ),
@@ -123,4 +129,12 @@ def test_good_input_passes_every_rule(tmp_path):
         "k8s_bootstrap_secrets": [{"name": "repo", "namespace": "argocd", "secret_id": "p/dev/argocd/github-app"}],
         "k8s_bootstrap_rbac_team_namespaces": ["team-a"],
     }
+    assert_validation_passed(run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra}))
+
+
+def test_crds_only_passes_with_a_crd_source(tmp_path):
+    crds = tmp_path / "argo-cd"
+    crds.mkdir()
+    (crds / "appproject-crd.yaml").write_text("kind: CustomResourceDefinition\n")
+    extra = {"k8s_bootstrap_argocd_install": "crds-only", "k8s_bootstrap_argocd_crds_dir": str(crds)}
     assert_validation_passed(run_role(tmp_path, "k8s_bootstrap", {**BASE, **extra}))

@@ -1,7 +1,7 @@
 """Every rendered manifest passes a server-side dry run on the local kube-apiserver with the upstream CRDs.
 
 Covers the tree molecule converged into its scratch root (local, from an outputs file) and the committed
-trees of the example inventories. CRDs come from ../shared/crds/ (CI has that path).
+trees of the example inventories. CRDs come from MOSAIC_CRDS_DIR (make crds; CI points it at ../shared/crds).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
-CRDS = ROOT.parent / "shared" / "crds"
+CRDS = Path(os.environ.get("MOSAIC_CRDS_DIR") or ROOT / ".cache" / "crds")
 KUBECTL = ROOT / ".tools" / "bin" / "kubectl"
 HELMFILE = ROOT / ".tools" / "bin" / "helmfile"
 SCRATCH = Path(os.environ.get("MOSAIC_GITOPS_SCRATCH", "/nonexistent")) / "tree"
@@ -29,7 +29,7 @@ def kubectl(*args, stdin=None):
 
 @pytest.fixture(scope="session")
 def crds_loaded():
-    assert CRDS.is_dir(), f"missing {CRDS}"
+    assert CRDS.is_dir(), f"missing {CRDS}: run make crds (or set MOSAIC_CRDS_DIR to a copy of the pinned CRDs)"
     for project in sorted(p for p in CRDS.iterdir() if p.is_dir()):
         result = kubectl("apply", "--server-side", "--force-conflicts", "-f", str(project))
         assert result.returncode == 0, result.stderr
