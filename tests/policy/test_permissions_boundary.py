@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_evaluator import allowed
-from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import IRSA_TEMPLATES, Naming, human_policy, irsa_policy
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import IRSA_TEMPLATES, Naming, irsa_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.s3_policies import replication_role_policy
 
@@ -58,8 +58,6 @@ IRSA_PARAMS = {"keda": {"queues": ["jobs"]}, "queue-consumer": {"queues": ["jobs
 def _role_policies():
     for template in sorted(IRSA_TEMPLATES):
         yield f"irsa {template}", irsa_policy(template, NAMING, params=IRSA_PARAMS.get(template, {}), kms_keys=KEYS)
-    for level in ("read", "operate"):
-        yield f"human {level}", human_policy(level, NAMING, kms_keys=KEYS)
     pairs = [["acme-dev-media-123456789012", "acme-dev-media-replica-123456789012"]]
     yield "s3 replication", replication_role_policy(pairs, KEYS["storage"], KEYS["storage"], "eu-west-1", "eu-central-1")
 

@@ -137,6 +137,7 @@ def test_it_installs_offline_and_runs_a_role_by_fqcn(artifact, tmp_path):
         "k8s_bootstrap_secrets": [],
         "k8s_bootstrap_netpol_endpoint_cidrs": [],
         "k8s_bootstrap_irsa_roles": {},
+        "k8s_bootstrap_rbac_team_namespaces": [],
         "k8s_bootstrap_argocd_install": "crds-only",
         "k8s_bootstrap_argocd_crds_dir": str(tmp_path / "no-crds"),
     }

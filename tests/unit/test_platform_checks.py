@@ -16,6 +16,10 @@ CASES = {
         [f"arn:aws:acm:eu-west-1:{ACCOUNT}:certificate/0e4f9f6b-7a1f-4e2a-9a0e-2b0f1d1f3c11"],
         [f"arn:aws:acm:eu-west-1:{ACCOUNT}:certificate/", f"arn:aws:acm::{ACCOUNT}:certificate/abc", "arn:aws:acm:eu-west-1:1234:certificate/abc"],
     ),
+    "iam_policy": (
+        [f"arn:aws:iam::{ACCOUNT}:policy/p-permissions-boundary"],
+        [f"arn:aws:iam::{ACCOUNT}:role/p-ops", f"arn:aws:iam::{ACCOUNT}:policy/", f"arn:aws:iam::{ACCOUNT}:policy/a b"],
+    ),
     "iam_role": (
         [f"arn:aws:iam::{ACCOUNT}:role/p-ops", f"arn:aws-us-gov:iam::{ACCOUNT}:role/service-role/p+x=y,z.a@b-c"],
         [f"arn:aws:iam::{ACCOUNT}:user/alice", f"arn:aws:iam::{ACCOUNT}:role/", f"arn:aws:iam:eu-west-1:{ACCOUNT}:role/x", f"arn:aws:iam::{ACCOUNT}:role/a b"],
@@ -107,7 +111,7 @@ def test_a_bad_kind_or_constraint_is_an_error(kind, kwargs, needle):
 
 
 def test_the_unknown_kind_error_lists_the_kinds():
-    with pytest.raises(ValueError, match="known kinds: acm_certificate, iam_role"):
+    with pytest.raises(ValueError, match="known kinds: acm_certificate, iam_policy, iam_role"):
         arn_regex("nope")
     assert is_arn(f"arn:aws:sqs:eu-west-1:{ACCOUNT}:p-jobs", "sqs_queue")
 
