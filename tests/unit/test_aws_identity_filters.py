@@ -61,12 +61,13 @@ def test_human_policy_filter():
 
 def test_sso_role_arn_filter():
     pick = get(sso_role_arn, "sso_role_arn")
-    roles = [{"role_name": "AWSReservedSSO_p-ops_0123456789abcdef", "path": "/aws-reserved/sso.amazonaws.com/eu-west-1/", "arn": "ignored"}]
+    ops = "AWSReservedSSO_p-ops_0123456789abcdef"  # pragma: allowlist secret
+    roles = [{"role_name": ops, "path": "/aws-reserved/sso.amazonaws.com/eu-west-1/", "arn": "ignored"}]
     assert pick(roles, permission_set="p-ops", account_id=123456789012) == "arn:aws:iam::123456789012:role/AWSReservedSSO_p-ops_0123456789abcdef"
     assert pick(roles, "p-ops", "123456789012", with_path=True).endswith(":role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_p-ops_0123456789abcdef")
     assert pick(None, "p-dev", "123456789012") == ""
     with pytest.raises(AnsibleFilterError, match="sso_role_arn: several roles"):
-        pick(roles + [{**roles[0], "role_name": "AWSReservedSSO_p-ops_fedcba9876543210"}], "p-ops", "123456789012")
+        pick(roles + [{**roles[0], "role_name": "AWSReservedSSO_p-ops_fedcba9876543210"}], "p-ops", "123456789012")  # pragma: allowlist secret
 
 
 def test_permission_check_filter():

@@ -258,21 +258,21 @@ def test_a_failed_assignment_stops_the_wait():
 
 
 PATH = "/aws-reserved/sso.amazonaws.com/eu-west-1/"
-OPS_ROLE = "AWSReservedSSO_p-ops_0123456789abcdef"
+OPS_ROLE = "AWSReservedSSO_p-ops_0123456789abcdef"  # pragma: allowlist secret
 
 
 @pytest.mark.parametrize(
     ("roles", "with_path", "arn"),
     [
-        ([{"role_name": "AWSReservedSSO_p-ops_0123456789abcdef", "path": PATH}], False, f"arn:aws:iam::{ACCOUNT}:role/AWSReservedSSO_p-ops_0123456789abcdef"),
+        ([{"role_name": OPS_ROLE, "path": PATH}], False, f"arn:aws:iam::{ACCOUNT}:role/{OPS_ROLE}"),
         (
-            [{"role_name": "AWSReservedSSO_p-ops_0123456789abcdef", "path": PATH}],
+            [{"role_name": OPS_ROLE, "path": PATH}],
             True,
             f"arn:aws:iam::{ACCOUNT}:role{PATH}{OPS_ROLE}",
         ),
         # another set whose name starts the same, a role outside the reserved path, a guessed name: none match
-        ([{"role_name": "AWSReservedSSO_p-ops-2_0123456789abcdef", "path": PATH}], False, ""),
-        ([{"role_name": "AWSReservedSSO_p-ops_0123456789abcdef", "path": "/"}], False, ""),
+        ([{"role_name": "AWSReservedSSO_p-ops-2_0123456789abcdef", "path": PATH}], False, ""),  # pragma: allowlist secret
+        ([{"role_name": OPS_ROLE, "path": "/"}], False, ""),
         ([{"role_name": "p-ops", "path": PATH}], False, ""),
         ([], False, ""),
     ],
