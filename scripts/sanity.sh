@@ -41,9 +41,10 @@ fi
 PY=$("$SANITY_VENV/bin/python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 
 rm -rf "$DEST"; mkdir -p "$DEST"
-# Repository tests and scenarios are not collection content (galaxy.yml build_ignore).
+# Repository tests and scenarios are not collection content (galaxy.yml build_ignore); the sanity
+# ignore files (tests/sanity/: the Helm templates of the own charts are not YAML) are ansible-test's.
 (cd "$ROOT" && git ls-files --cached --others --exclude-standard \
-  | grep -vE '^(tests|molecule|inventories|helmfile\.d|gitops|scripts|\.ci)/' \
+  | awk '!/^(tests|molecule|inventories|helmfile\.d|gitops|scripts|\.ci)\// || /^tests\/sanity\//' \
   | while IFS= read -r f; do [ -e "$f" ] && printf '%s\n' "$f"; done \
   | tar -cf - -T - | tar -xf - -C "$DEST")
 # The collections ours depends on (doc fragments, module_utils) sit beside it, from the project venv.

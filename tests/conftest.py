@@ -14,3 +14,6 @@ if not LINK.exists():
     LINK.symlink_to(ROOT)
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
+# tests/own_charts.py (helm template of the own charts) is shared by the gitops and contract tests.
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))

@@ -50,6 +50,7 @@ ENTRY_KEYS = {
     "description",
     "upstream",
     "service_accounts",
+    "own_chart",
 }
 OVERRIDE_KEYS = ENTRY_KEYS - {"name"}
 TIERS = ("bootstrap", "addon")
@@ -59,6 +60,8 @@ PIN_RE = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-
 PLACEHOLDER_RE = re.compile(r"@\{([^{}]+)\}")
 BASE_DIR = "gitops/base"  # the env-independent part of a tree; no environment may be named "base"
 LAYERS = ("base", "env", "cluster")
+# The platform's own charts (the role's files/charts/<add-on>/), written once under gitops/base/charts/.
+CHARTS_DIR = f"{BASE_DIR}/charts"
 # Our own manifests of these kinds keep data: ArgoCD must never prune them.
 STATEFUL_KINDS = {"PersistentVolumeClaim", "StatefulSet", "BackupStorageLocation"}
 CLUSTER_SCOPED_KINDS = {
@@ -202,6 +205,7 @@ def merge_catalog(catalog, overrides=None, extra=None, versions=None, variables=
             "description": entry.get("description", ""),
             "upstream": entry.get("upstream") or {},
             "service_accounts": list(entry.get("service_accounts") or []),
+            "own_chart": _bool(entry.get("own_chart", False), name, "own_chart"),
         }
     return resolved
 
@@ -216,6 +220,8 @@ def validate_catalog(entries, repositories):
             raise CatalogError(f"add-on {name}: tier {entry['tier']!r} is not one of {list(TIERS)}")
         if not NAME_RE.match(entry["namespace"] or ""):
             raise CatalogError(f"add-on {name}: namespace {entry['namespace']!r} is not a valid namespace name")
+        if entry["own_chart"] and entry["chart"]:
+            raise CatalogError(f"add-on {name}: own_chart (the role's files/charts/{name}) and chart exclude each other")
         if entry["chart"]:
             if entry["repo"] not in repositories:
                 raise CatalogError(f"add-on {name}: repo {entry['repo']!r} is not in gitops_repositories")
@@ -224,7 +230,7 @@ def validate_catalog(entries, repositories):
             missing = sorted({"source", "version", "verified"} - set(entry["upstream"]))
             if missing:
                 raise CatalogError(f"add-on {name}: upstream needs {missing} (where the pin and its values keys were checked, and when)")
-        elif not entry["manifests"] and not entry.get("_has_template"):
+        elif not entry["own_chart"] and not entry["manifests"] and not entry.get("_has_template"):
             raise CatalogError(f"add-on {name}: chart is empty and the add-on has no manifests")
         for key in ("values", "env_values", "cluster_values"):
             if not isinstance(entry[key], dict):
@@ -384,6 +390,17 @@ def application(entry, wave, settings, has_manifests):
     repo_url = settings["repo_url"]
     revision = settings["revision"]
     sources = []
+    if entry["own_chart"]:
+        # The chart's own values.yaml is the base layer; the env and cluster layers come from $values.
+        sources.append(
+            {
+                "path": f"{CHARTS_DIR}/{entry['name']}",
+                "repoURL": repo_url,
+                "targetRevision": revision,
+                "helm": {"releaseName": entry["name"], "valueFiles": [f"$values/{p}" for p in values_files(env, entry["name"])[1:]]},
+            }
+        )
+        sources.append({"ref": "values", "repoURL": repo_url, "targetRevision": revision})
     if entry["chart"]:
         repo = settings["repositories"][entry["repo"]]
         chart_source = {
@@ -403,7 +420,7 @@ def application(entry, wave, settings, has_manifests):
     if entry["server_side_apply"]:
         sync_options.append("ServerSideApply=true")
     # Our own custom resources may reach the cluster before the chart that brings their CRD.
-    if has_manifests:
+    if has_manifests or entry["own_chart"]:
         sync_options.append("SkipDryRunOnMissingResource=true")
     return {
         "apiVersion": "argoproj.io/v1alpha1",
@@ -434,9 +451,12 @@ def application(entry, wave, settings, has_manifests):
     }
 
 
-def values_files(env, name):
-    """The layers of an add-on, in the order Helm merges them: base (shared), env, cluster."""
-    return [f"{BASE_DIR}/values/{name}.yaml", f"gitops/{env}/values/{name}/env.yaml", f"gitops/{env}/values/{name}/cluster.yaml"]
+def values_files(env, name, own_chart=False):
+    """The layers of an add-on, in the order Helm merges them: base (shared), env, cluster.
+
+    The base layer of an own chart is the chart's values.yaml (its documented defaults)."""
+    base = f"{CHARTS_DIR}/{name}/values.yaml" if own_chart else f"{BASE_DIR}/values/{name}.yaml"
+    return [base, f"gitops/{env}/values/{name}/env.yaml", f"gitops/{env}/values/{name}/cluster.yaml"]
 
 
 def app_project(enabled, settings, manifest_namespaces=()):
@@ -483,6 +503,18 @@ def helmfile_environment(enabled, waves, settings, manifest_addons):
                     "values": [f"../{p}" for p in values_files(env, name)],
                 }
             )
+        if entry["own_chart"]:
+            releases.append(
+                {
+                    "name": name,
+                    "namespace": entry["namespace"],
+                    "chart": f"../{CHARTS_DIR}/{name}",
+                    "version": "",
+                    "tier": entry["tier"],
+                    "needs": needs,
+                    "values": [f"../{p}" for p in values_files(env, name)[1:]],
+                }
+            )
         if name in manifest_addons:
             # The platform's own manifests of the add-on, as a local chart (break-glass path only).
             releases.append(
@@ -505,18 +537,21 @@ def render_tree(entries, outputs, manifests, settings):
     """Render one environment: ``{relative path: file text}`` for gitops/<env>/ and helmfile.d/.
 
     ``entries``: merge_catalog() result; ``manifests``: {add-on: [objects]} from the role's templates
-    (placeholders unresolved); ``settings``: env, cluster, repo_url, revision, project,
+    (placeholders unresolved); ``settings``: env, cluster, repo_url, revision, project, charts (the own
+    charts' files, {add-on: {path in the chart: text}}),
     argocd_namespace, destination_server, repositories, cluster_resources, retry_limit, and check_mode (a
     ``--check`` run renders outputs no phase has published yet as "(known after apply) <key>").
     """
     check_mode = bool(settings.get("check_mode", False))
-    variables = settings.get("vars") or {}
+    charts = settings.get("charts") or {}
     manifests = manifests or {}
     for name, objs in manifests.items():
         if name in entries:
             entries[name]["_has_template"] = bool(objs)
     validate_catalog(entries, settings["repositories"])
     enabled = {n: e for n, e in entries.items() if e["enabled"]}
+    # gitops_namespaces: the namespaces of the enabled add-ons, for the charts that make objects in each.
+    variables = dict(settings.get("vars") or {}, gitops_namespaces=sorted({e["namespace"] for e in enabled.values()}))
     waves = sync_waves(enabled)
     env = settings["env"]
     files = {}
@@ -528,6 +563,13 @@ def render_tree(entries, outputs, manifests, settings):
         layers = (entry["values"], entry["env_values"], entry["cluster_values"])
         if entry["chart"]:
             for path, data in zip(values_files(env, name), layers, strict=True):
+                files[path] = to_yaml(resolve_placeholders(data, name, outputs, ns, check_mode, variables))
+        if entry["own_chart"]:
+            if not charts.get(name):
+                raise CatalogError(f"add-on {name}: own_chart is set but the role has no files/charts/{name}")
+            for rel, text in sorted(charts[name].items()):
+                files[f"{CHARTS_DIR}/{name}/{rel}"] = text
+            for path, data in zip(values_files(env, name)[1:], layers[1:], strict=True):
                 files[path] = to_yaml(resolve_placeholders(data, name, outputs, ns, check_mode, variables))
         objs = list(manifests.get(name, [])) + entry["manifests"]
         seen = set()

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import deep_merge, load_catalog, values_files
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
+from own_charts import own_chart_objects
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "outputs"
@@ -38,6 +39,10 @@ class Platform:
     account: str
     region: str
     extra: dict = field(default_factory=dict)
+
+    def objects(self):
+        """The Kubernetes objects the environment deploys from the tree: its manifests/ and its own charts' objects."""
+        return self.docs((f"gitops/{self.env}/manifests/", f"gitops/{self.env}/charts/"))
 
     def docs(self, prefix=""):
         for path, docs in self.files.items():
@@ -67,9 +72,17 @@ class Platform:
 
 
 def _yaml_files(root: Path, env: str) -> dict:
+    """The YAML of the tree, and under gitops/<env>/charts/<add-on>/ (not a directory of the tree) the objects
+    ``helm template`` makes of each own chart with the environment's values. Chart templates are Go templates."""
     files = {}
     for path in sorted((root / "gitops" / "base").rglob("*.yaml")) + sorted((root / "gitops" / env).rglob("*.yaml")):
+        if "templates" in path.relative_to(root / "gitops").parts:
+            continue
         files[path.relative_to(root).as_posix()] = list(yaml.safe_load_all(path.read_text()))
+    for name, objs in own_chart_objects(root, env).items():
+        for obj in objs:
+            meta = obj["metadata"]
+            files[f"gitops/{env}/charts/{name}/{obj['kind'].lower()}-{meta.get('namespace', '')}-{meta['name']}.yaml"] = [obj]
     helmfile_env = root / "helmfile.d" / "environments" / f"{env}.yaml"
     files[helmfile_env.relative_to(root).as_posix()] = [yaml.safe_load(helmfile_env.read_text())]
     return files
@@ -163,7 +176,7 @@ def check_irsa(p: Platform) -> list[str]:
     if wanted != set(roles):
         bad.append(f"irsa: the inventory's eks_irsa_roles {sorted(wanted ^ set(roles))} differ from the outputs (re-run make fixtures)")
     manifest_accounts = {}
-    for path, doc in p.docs(f"gitops/{p.env}/manifests/"):
+    for path, doc in p.objects():
         if doc.get("kind") == "ServiceAccount":
             meta = doc["metadata"]
             manifest_accounts[f"{meta['namespace']}/{meta['name']}"] = (meta.get("annotations") or {}).get(ROLE_ARN)
@@ -283,12 +296,7 @@ def check_oidc(p: Platform) -> list[str]:
     for key in ("auth_url", "token_url", "api_url"):
         if not str(grafana.get(key, "")).startswith(auth["hosted_ui_url"] + "/oauth2/"):
             bad.append(f"oidc: Grafana's {key} {grafana.get(key)} is not on the Cognito domain {auth['hosted_ui_url']}")
-    secret_refs = {
-        ref["remoteRef"]["key"]
-        for _, doc in p.docs(f"gitops/{p.env}/manifests/")
-        if doc.get("kind") == "ExternalSecret"
-        for ref in (doc["spec"].get("data") or [])
-    }
+    secret_refs = {ref["remoteRef"]["key"] for _, doc in p.objects() if doc.get("kind") == "ExternalSecret" for ref in (doc["spec"].get("data") or [])}
     if auth["clients"]["grafana"]["secret_arn"] not in secret_refs:
         bad.append("oidc: no ExternalSecret reads the grafana client secret aws_auth stored")
     return bad

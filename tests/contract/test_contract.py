@@ -146,7 +146,7 @@ def test_a_second_vpc_cidr_is_caught(prod):
 
 def test_a_policy_outside_the_vpc_is_caught(prod):
     p = prod.copy()
-    path = next(k for k in p.files if "manifests/network-policies/" in k and "cidr" in str(p.files[k]))
+    path = next(k for k in p.files if "charts/network-policies/" in k and "cidr" in str(p.files[k]))
     doc = p.files[path][0]
     for rule in doc["spec"].get("egress", []) + doc["spec"].get("ingress", []):
         for peer in rule.get("to", []) + rule.get("from", []):

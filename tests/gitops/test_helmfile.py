@@ -54,11 +54,15 @@ def test_helmfile_and_the_applications_agree(env):
         assert (repos[repo], chart, str(rel["version"])) == (src["repoURL"], src["chart"], src["targetRevision"]), name
         assert rel["namespace"] == app["spec"]["destination"]["namespace"], name
         assert [f"$values/{v.removeprefix('../')}" for v in rel["values"]] == src["helm"]["valueFiles"], name
-    # Manifest sources are the <add-on>-manifests releases (the break-glass path).
+    # Manifest sources are the <add-on>-manifests releases (the break-glass path); an own chart is the release of
+    # the add-on, with the same env and cluster values files.
     for name, app in apps.items():
-        paths = [s["path"] for s in app["spec"]["sources"] if "path" in s]
-        if paths:
-            assert releases[f"{name}-manifests"]["chart"] == f"../{paths[0]}"
+        for src in (s for s in app["spec"]["sources"] if "path" in s):
+            if src["path"].startswith("gitops/base/charts/"):
+                assert releases[name]["chart"] == f"../{src['path']}"
+                assert [f"$values/{v.removeprefix('../')}" for v in releases[name]["values"]] == src["helm"]["valueFiles"], name
+            else:
+                assert releases[f"{name}-manifests"]["chart"] == f"../{src['path']}"
     for rel in releases.values():
         for value_file in rel.get("values") or []:
             assert (ROOT / "helmfile.d" / value_file).resolve().is_file(), value_file

@@ -405,3 +405,47 @@ def test_a_chart_without_its_upstream_record_fails():
     del cat[2]["upstream"]
     with pytest.raises(CatalogError, match=r"add-on b: upstream needs \['source', 'verified', 'version'\]"):
         render(cat=cat)
+
+
+# ------------------------------------------------------------ own charts
+
+OWN = {"name": "o", "namespace": "o-ns", "own_chart": True, "env_values": {"bucket": "@{storage.buckets.backups.name}", "ns": "@{vars.gitops_namespaces}"}}
+CHART = {"Chart.yaml": "---\napiVersion: v2\nname: o\nversion: 1.0.0\n", "templates/cm.yaml": "---\nkind: ConfigMap\n"}
+
+
+def render_own(entry=None, charts=None):
+    entries = merge_catalog([*catalog(), entry or OWN])
+    settings = dict(copy.deepcopy(SETTINGS), charts={"o": CHART} if charts is None else charts)
+    return render_tree(entries, OUTPUTS, {}, settings)
+
+
+def test_an_own_chart_is_written_once_under_base_with_per_env_values():
+    files = render_own()
+    assert files["gitops/base/charts/o/Chart.yaml"] == CHART["Chart.yaml"]
+    assert files["gitops/base/charts/o/templates/cm.yaml"] == CHART["templates/cm.yaml"]
+    assert load(files, "gitops/dev/values/o/env.yaml") == {"bucket": "p-dev-backups-111111111111", "ns": ["a-ns", "argocd", "b-ns", "o-ns"]}
+    assert load(files, "gitops/dev/values/o/cluster.yaml") == {}
+    assert "gitops/base/values/o.yaml" not in files and not any(p.startswith("gitops/dev/manifests/o/") for p in files)
+
+
+def test_an_own_chart_application_and_release_read_the_chart_path_and_the_env_values():
+    files = render_own()
+    app = load(files, "gitops/dev/apps/o.yaml")["spec"]
+    value_files = ["gitops/dev/values/o/env.yaml", "gitops/dev/values/o/cluster.yaml"]
+    assert app["sources"][0]["path"] == "gitops/base/charts/o"
+    assert app["sources"][0]["helm"] == {"releaseName": "o", "valueFiles": [f"$values/{v}" for v in value_files]}
+    assert app["sources"][1] == {"ref": "values", "repoURL": SETTINGS["repo_url"], "targetRevision": "main"}
+    assert "SkipDryRunOnMissingResource=true" in app["syncPolicy"]["syncOptions"]
+    release = next(r for r in load(files, "helmfile.d/environments/dev.yaml")["releases"] if r["name"] == "o")
+    assert release["chart"] == "../gitops/base/charts/o" and release["values"] == [f"../{v}" for v in value_files]
+
+
+def test_an_own_chart_without_its_files_is_named():
+    with pytest.raises(CatalogError, match=r"add-on o: own_chart is set but the role has no files/charts/o"):
+        render_own(charts={})
+
+
+def test_an_own_chart_cannot_also_name_an_upstream_chart():
+    entry = dict(OWN, chart="o", repo="r", version="1.0.0", upstream=UP)
+    with pytest.raises(CatalogError, match=r"add-on o: own_chart \(the role's files/charts/o\) and chart exclude each other"):
+        render_own(entry)

@@ -5,9 +5,10 @@
 of add-ons no longer rendered. Reads {"root", "env", "files": {path: text}} as JSON on stdin; prints
 {"write": [...], "remove": [...], "remove_dirs": [...]} and writes nothing with --check.
 
-The base values (gitops/base/values/) are shared by every environment of the tree: an environment
-writes those it renders and never removes one. --prune-base (once, after every environment) reads
-{"root"} and removes the base files that no helmfile.d/environments/*.yaml lists any more.
+The base files (gitops/base/values/, and the own charts in gitops/base/charts/) are shared by every
+environment of the tree: an environment writes those it renders and never removes one. --prune-base
+(once, after every environment) reads {"root"} and removes the base values files that no
+helmfile.d/environments/*.yaml lists any more.
 
 One task instead of one copy per file: a first render writes a few hundred files per environment,
 which took minutes as a copy loop. The plan itself is plan_writes() of the collection's module_utils.
@@ -79,7 +80,7 @@ def main() -> int:
         return 0
     env = request["env"]
     files = request["files"]
-    shared_prefix = f"{gitops_catalog.BASE_DIR}/values/"
+    shared_prefix = f"{gitops_catalog.BASE_DIR}/"
     prefix = (f"gitops/{env}/", f"helmfile.d/environments/{env}.yaml", shared_prefix)
     stray = [p for p in files if not p.startswith(prefix)]
     if stray:

@@ -1,4 +1,5 @@
-"""Every rendered manifest passes a server-side dry run on the local kube-apiserver with the upstream CRDs.
+"""Every rendered manifest, and every object of the own charts (helm template with the environment's values),
+passes a server-side dry run on the local kube-apiserver with the upstream CRDs.
 
 Covers the tree molecule converged into its scratch root (local, from an outputs file) and the committed
 trees of the example inventories. CRDs come from MOSAIC_CRDS_DIR (make crds; CI points it at ../shared/crds).
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from own_charts import own_chart_objects
 
 ROOT = Path(__file__).resolve().parents[3]
 CRDS = Path(os.environ.get("MOSAIC_CRDS_DIR") or ROOT / ".cache" / "crds")
@@ -42,10 +44,14 @@ def manifests_of(tree: Path) -> list:
     return sorted([tree / "project.yaml", *tree.glob("apps/*.yaml"), *tree.glob("manifests/*/*.yaml")])
 
 
+def chart_objects_of(tree: Path) -> list:
+    """The objects of the tree's own charts (gitops/base/charts/ of its root, the environment's values)."""
+    return [obj for objs in own_chart_objects(tree.parents[1], tree.name).values() for obj in objs]
+
+
 def namespaces_of(tree: Path) -> set:
     found = set()
-    for path in manifests_of(tree):
-        doc = yaml.safe_load(path.read_text())
+    for doc in [yaml.safe_load(p.read_text()) for p in manifests_of(tree)] + chart_objects_of(tree):
         ns = (doc.get("metadata") or {}).get("namespace")
         if ns:
             found.add(ns)
@@ -79,13 +85,14 @@ def test_every_manifest_passes_a_server_side_dry_run(namespaces, name):
     tree = TREES[name]
     files = manifests_of(tree)
     assert files, f"nothing rendered in {tree}"
+    charts = chart_objects_of(tree)
     args = ["apply", "--dry-run=server"]
     for path in files:
         args += ["-f", str(path)]
-    result = kubectl(*args)
+    result = kubectl(*args, "-f", "-", stdin=yaml.safe_dump_all(charts))
     assert result.returncode == 0, result.stderr
     accepted = [line for line in result.stdout.splitlines() if "(server dry run)" in line]
-    assert len(accepted) == len(files), result.stdout
+    assert len(accepted) == len(files) + len(charts), result.stdout
 
 
 def test_a_broken_manifest_is_rejected(namespaces):
