@@ -42,7 +42,7 @@ PY=$("$SANITY_VENV/bin/python" -c 'import sys; print(f"{sys.version_info[0]}.{sy
 
 rm -rf "$DEST"; mkdir -p "$DEST"
 # Repository tests and scenarios are not collection content (galaxy.yml build_ignore); the sanity
-# ignore files (tests/sanity/: the Helm templates of the own charts are not YAML) are ansible-test's.
+# ignore files (tests/sanity/, none today) are ansible-test's.
 (cd "$ROOT" && git ls-files --cached --others --exclude-standard \
   | awk '!/^(tests|molecule|inventories|helmfile\.d|gitops|scripts|\.ci)\// || /^tests\/sanity\//' \
   | while IFS= read -r f; do [ -e "$f" ] && printf '%s\n' "$f"; done \
