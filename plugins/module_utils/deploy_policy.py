@@ -146,8 +146,15 @@ def passed_roles(params: dict) -> list[str]:
 CONTEXT_KEYS = {"PermissionsBoundary": "iam:PermissionsBoundary", "PolicyArn": "iam:PolicyARN"}
 
 
+def emulation_only(call: dict) -> bool:
+    """A call only the local stack makes: it stands in for Identity Center, creating the identity-source
+    groups and the AWSReservedSSO_* roles that AWS provisions itself (aws_access). The deploy role never
+    makes these on AWS, and must not be allowed to."""
+    return call["action"] == "identitystore:CreateGroup" or ":role/AWSReservedSSO_" in call["resource"]
+
+
 def reduce_calls(lines, values: dict) -> list[dict]:
-    """Recorded JSON lines -> the sorted distinct {action, resource[, context]} calls."""
+    """Recorded JSON lines -> the sorted distinct {action, resource[, context]} calls, without the local emulation's."""
     seen = set()
     for line in lines:
         record = json.loads(line)
@@ -158,7 +165,8 @@ def reduce_calls(lines, values: dict) -> list[dict]:
         context = tuple(sorted((CONTEXT_KEYS[k], v) for k, v in params.items() if k in CONTEXT_KEYS and action.startswith("iam:")))
         seen.add((action, call_resource(record["service"], params, where), context))
         seen.update(("iam:PassRole", role, ()) for role in passed_roles(params))
-    return [dict(action=a, resource=r, **({"context": dict(c)} if c else {})) for a, r, c in sorted(seen)]
+    calls = [dict(action=a, resource=r, **({"context": dict(c)} if c else {})) for a, r, c in sorted(seen)]
+    return [c for c in calls if not emulation_only(c)]
 
 
 def render(template, values: dict):

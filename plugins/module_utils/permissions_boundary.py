@@ -57,6 +57,7 @@ PLATFORM_SERVICES = [
     "events",
     "glue",
     "iam",
+    "identitystore",
     "kms",
     "logs",
     "rds",
