@@ -94,7 +94,7 @@ def test_opensearch_is_tagged(aws, domain, platform, outputs):
     tags = tag_map(aws("opensearch").list_tags(ARN=domain["ARN"])["TagList"])
     assert tags["Component"] == "data" and tags["Project"] == platform["project"]
     # The master user last applied, kept by opensearch_domain_access (AWS never returns MasterUserOptions).
-    assert tags["mosaic-master-user-arn"] == outputs["identity"]["human_roles"]["ops"]
+    assert tags["mosaic-master-user-arn"] == outputs["access"]["sso_roles_with_path"]["ops"]
 
 
 def test_snapshot_role_trusts_opensearch_and_reaches_only_the_snapshot_bucket(aws, outputs, platform):
