@@ -16,7 +16,9 @@ from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs i
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests" / "contract"))
+sys.path.insert(0, str(ROOT / "tests"))
 from joins import CHECKS, load  # noqa: E402  the contract's joins, over the converged environment
+from own_charts import own_chart_objects  # noqa: E402
 
 ROLE_ARN = "eks.amazonaws.com/role-arn"
 
@@ -46,10 +48,13 @@ def test_the_contract_holds_on_the_outputs_site_yml_wrote(platform, tree_root, c
 
 
 @pytest.fixture(scope="module")
-def documents(rendered) -> list[dict]:
+def documents(rendered, tree_root) -> list[dict]:
     docs = []
     for path in sorted(rendered.rglob("*.yaml")):
         docs += [d for d in yaml.safe_load_all(path.read_text()) if d]
+    # The own charts' objects (litellm's ExternalSecret among them), as ArgoCD renders them.
+    for objects in own_chart_objects(tree_root, "local").values():
+        docs += objects
     assert docs, f"nothing rendered under {rendered}"
     return docs
 
