@@ -20,7 +20,6 @@ ARN_PATTERNS = {
     "iam_policy": "^" + _GLOBAL.format(service="iam") + r"policy/[\w+=,.@/-]+$",
     "iam_role": "^" + _GLOBAL.format(service="iam") + r"role/[\w+=,.@/-]+$",
     "iam_role_or_user": "^" + _GLOBAL.format(service="iam") + r"(role|user)/[\w+=,.@/-]+$",
-    "iam_saml_provider": "^" + _GLOBAL.format(service="iam") + r"saml-provider/[A-Za-z0-9_.-]+$",
     "kms_key": "^" + _REGIONAL.format(service="kms") + r"key/[A-Za-z0-9-]+$",
     "lambda_function": "^" + _REGIONAL.format(service="lambda") + r"function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$",
     "opensearch_domain": "^" + _REGIONAL.format(service="es") + r"domain/[a-z][a-z0-9-]{2,27}$",

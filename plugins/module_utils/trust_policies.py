@@ -2,10 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Trust policies for the platform's IAM roles, and the checks that keep them pinned.
 
-Three kinds of principals may assume a platform role:
+Two kinds of principals may assume a platform role (people come through IAM Identity Center's own
+roles, which the checker still recognises by their SAML trust):
 
 - GitHub Actions through the account's OIDC provider (CI deploy roles);
-- people through the SAML provider of IAM Identity Center (the human roles);
 - Kubernetes service accounts through the cluster's OIDC provider (IRSA).
 
 moto stores trust policies but never evaluates their conditions (BRIEF.md section 4), so
@@ -20,7 +20,6 @@ import re
 
 GITHUB_ISSUER = "token.actions.githubusercontent.com"
 STS_AUDIENCE = "sts.amazonaws.com"
-SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
 
 # GitHub owner and repository names: letters, digits, '-', '_' and '.'. No glob characters.
 _GITHUB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
@@ -107,29 +106,6 @@ def github_trust_policy(provider_arn: str, subjects: list[str]) -> dict:
                 "Principal": {"Federated": provider_arn},
                 "Action": "sts:AssumeRoleWithWebIdentity",
                 "Condition": condition,
-            }
-        ],
-    }
-    check_trust_policy(policy)
-    return policy
-
-
-# --------------------------------------------------------------------------- SAML (people)
-
-
-def saml_trust_policy(saml_provider_arn: str, audience: str = SAML_AUDIENCE) -> dict:
-    """Trust people signing in through the SAML provider (IAM Identity Center)."""
-    if ":saml-provider/" not in str(saml_provider_arn):
-        raise TrustPolicyError(f"saml_provider_arn must be an IAM SAML provider ARN, got {saml_provider_arn!r}")
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "IdentityCenterSaml",
-                "Effect": "Allow",
-                "Principal": {"Federated": saml_provider_arn},
-                "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
-                "Condition": {"StringEquals": {"SAML:aud": audience}},
             }
         ],
     }

@@ -16,7 +16,6 @@ from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies imp
     github_trust_policy,
     irsa_trust_policy,
     oidc_provider_arn,
-    saml_trust_policy,
 )
 
 ACCOUNT = "123456789012"
@@ -139,16 +138,23 @@ def test_check_rejects_aud_and_sub_split_across_statements(github):
 # -- SAML -------------------------------------------------------------------------------------
 
 
-def test_saml_trust_pins_the_audience():
-    [statement] = saml_trust_policy(SAML_ARN)["Statement"]
-    assert statement["Principal"] == {"Federated": SAML_ARN}
-    assert statement["Action"] == ["sts:AssumeRoleWithSAML", "sts:TagSession"]
-    assert statement["Condition"] == {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
+def saml_trust():
+    """The trust of a role IAM Identity Center provisions (AWSReservedSSO_*), as the checker meets it."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": SAML_ARN},
+                "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+            }
+        ],
+    }
 
 
-def test_saml_needs_a_saml_provider_arn():
-    with pytest.raises(TrustPolicyError, match="saml_provider_arn"):
-        saml_trust_policy(GITHUB_ARN)
+def test_check_accepts_an_identity_center_saml_trust():
+    assert check_trust_policy(saml_trust()) == saml_trust()
 
 
 @pytest.mark.parametrize(
@@ -157,7 +163,7 @@ def test_saml_needs_a_saml_provider_arn():
 )
 def test_check_rejects_a_broken_saml_trust(mutate):
     with pytest.raises(TrustPolicyError, match="SAML"):
-        check_trust_policy(_break(saml_trust_policy(SAML_ARN), mutate))
+        check_trust_policy(_break(saml_trust(), mutate))
 
 
 # -- IRSA -------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from ansible_collections.mosaic.platform.plugins.filter import (
     irsa_policy,
     irsa_trust_policy,
     permission_policy_check,
-    saml_trust_policy,
     sso_role_arn,
 )
 
@@ -29,11 +28,6 @@ def test_github_filter_builds_and_rejects():
     assert doc["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == ["repo:acme/infra:environment:prod"]
     with pytest.raises(AnsibleFilterError, match="github_trust_policy: github_repo"):
         build(GITHUB_ARN, org="acme", repo="*", branches=["main"])
-
-
-def test_saml_filter_rejects_a_non_saml_arn():
-    with pytest.raises(AnsibleFilterError, match="saml_trust_policy"):
-        get(saml_trust_policy, "saml_trust_policy")(GITHUB_ARN)
 
 
 def test_irsa_trust_filter_accepts_an_int_account():

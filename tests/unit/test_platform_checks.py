@@ -28,10 +28,6 @@ CASES = {
         [f"arn:aws:iam::{ACCOUNT}:role/p-ops", f"arn:aws:iam::{ACCOUNT}:user/alice"],
         [f"arn:aws:iam::{ACCOUNT}:group/admins", f"arn:aws:sts::{ACCOUNT}:assumed-role/p-ops/session"],
     ),
-    "iam_saml_provider": (
-        [f"arn:aws:iam::{ACCOUNT}:saml-provider/AWSSSO_x_DO_NOT_DELETE"],
-        [f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com", f"arn:aws:iam::{ACCOUNT}:saml-provider/a b"],
-    ),
     "kms_key": (
         [f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555", f"arn:aws-cn:kms:cn-north-1:{ACCOUNT}:key/k"],
         [f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/p-data", "arn:aws:kms:", "alias/p-data", f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/"],
