@@ -183,6 +183,11 @@ def test_aws_audit_rejects_bad_input(tmp_path, extra, needle, phase):
             ({"aws_cost_notify_sns_topic_arn": ""}, "aws_cost_notify_emails or aws_cost_notify_sns_topic_arn must name at least one subscriber (got neither)"),
             ({"aws_cost_account_id": "1234"}, "aws_cost_account_id must be 12 digits (got '1234')"),
             ({"aws_cost_tags": {"Project": "P"}}, "aws_cost_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+            ({"aws_cost_allocation_tags": [f"k{i}" for i in range(101)]}, "aws_cost_allocation_tags must list at most 100 tag keys (got 101)"),
+            (
+                {"aws_cost_allocation_tags": ["Component", "aws:createdBy", ""]},
+                "aws_cost_allocation_tags must be user-defined tag keys of 1 to 128 characters, not aws: ones (got ['aws:createdBy', ''])",
+            ),
         ]
     ),
 )
