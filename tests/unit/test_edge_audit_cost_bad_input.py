@@ -7,7 +7,7 @@ failure would be a connection error, not the messages asserted here.
 from __future__ import annotations
 
 import pytest
-from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_playbook, run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -193,3 +193,50 @@ def test_aws_audit_rejects_bad_input(tmp_path, extra, needle, phase):
 )
 def test_aws_cost_rejects_bad_input(tmp_path, extra, needle, phase):
     assert_rejected(tmp_path, "aws_cost", extra, needle, phase)
+
+
+COST_REPORT_PLAY = """
+- name: Bad input probe of the cost report
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/mosaic.platform.aws:
+      endpoint_url: http://127.0.0.1:9
+      region: eu-west-1
+  tasks:
+    - name: Report the cost
+      ansible.builtin.include_role:
+        name: mosaic.platform.aws_cost
+        tasks_from: cost_report
+"""
+
+
+def run_cost_report(tmp_path, extra):
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(COST_REPORT_PLAY)
+    return run_playbook(playbook, {**PLATFORM, **extra})
+
+
+def test_cost_report_good_input_passes_every_rule(tmp_path):
+    result = run_cost_report(tmp_path, {"aws_cost_report_month": "2026-10"})
+    assert_validation_passed(result)
+    assert "Failed to read the cost of 2026-10 by Component" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle", "phase"),
+    with_phase(
+        [
+            ({"aws_cost_report_metric": "Cost"}, "aws_cost_report_metric", "spec"),
+            ({"aws_cost_report_month": "2026-13"}, "aws_cost_report_month must be YYYY-MM or empty for last month (got '2026-13')"),
+            ({"aws_cost_report_threshold": 101}, "aws_cost_report_threshold must be a percentage in [0, 100] (got '101')"),
+        ]
+    ),
+)
+def test_cost_report_rejects_bad_input(tmp_path, extra, needle, phase):
+    result = run_cost_report(tmp_path, extra)
+    out = assert_rule_failed(result, needle, "Read the month's cost")
+    if phase == "spec":
+        assert_spec_failed(result, needle)
+    else:
+        assert "TASK [mosaic.platform.aws_cost : Check that" in out
