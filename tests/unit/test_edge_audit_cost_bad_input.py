@@ -240,3 +240,51 @@ def test_cost_report_rejects_bad_input(tmp_path, extra, needle, phase):
         assert_spec_failed(result, needle)
     else:
         assert "TASK [mosaic.platform.aws_cost : Check that" in out
+
+
+IAM_REVIEW_PLAY = (
+    COST_REPORT_PLAY.replace("cost report", "IAM review")
+    .replace("Report the cost", "Review the roles")
+    .replace("aws_cost\n        tasks_from: cost_report", "aws_audit\n        tasks_from: iam_review")
+)
+IAM_REVIEW_VARS = {
+    "aws_audit_iam_review_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary",
+    "aws_audit_report_bucket": "p-local-logs-123456789012",
+}
+
+
+def run_iam_review(tmp_path, extra):
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(IAM_REVIEW_PLAY)
+    return run_playbook(playbook, {**PLATFORM, **IAM_REVIEW_VARS, **extra})
+
+
+def test_iam_review_good_input_passes_every_rule(tmp_path):
+    result = run_iam_review(tmp_path, {})
+    assert_validation_passed(result)
+    assert "Failed to read the account authorization details" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle", "phase"),
+    with_phase(
+        [
+            ({"aws_audit_iam_review_unused_days": "soon"}, "aws_audit_iam_review_unused_days", "spec"),
+            (
+                {"aws_audit_iam_review_fail_on": ["wildcard_statement", "admin"]},
+                "aws_audit_iam_review_fail_on must list kinds of wildcard_statement, cross_account_trust, no_permissions_boundary, unused_role (got ['admin'])",
+            ),
+            (
+                {"aws_audit_iam_review_boundary_arn": "p-local-permissions-boundary"},
+                "aws_audit_iam_review_boundary_arn must be an IAM policy ARN (got 'p-local-permissions-boundary')",
+            ),
+        ]
+    ),
+)
+def test_iam_review_rejects_bad_input(tmp_path, extra, needle, phase):
+    result = run_iam_review(tmp_path, extra)
+    out = assert_rule_failed(result, needle, "Review the IAM roles")
+    if phase == "spec":
+        assert_spec_failed(result, needle)
+    else:
+        assert "TASK [mosaic.platform.aws_audit : Check that" in out
