@@ -5,6 +5,7 @@ a Markdown and CSV report by Component, and the coverage threshold failing the r
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import os
 import urllib.request
@@ -41,7 +42,17 @@ def seed_costs():
     return seed
 
 
-def test_cost_report_by_component(tmp_path, seed_costs):
+def recorded(aws, platform, name: str) -> bool:
+    """The run's report is in the audit bucket (the converge's log bucket) and its AuditRuns point in CloudWatch."""
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    bucket = f"{platform['prefix']}-logs-{platform['account']}"
+    keys = {o["Key"] for o in aws("s3").list_objects_v2(Bucket=bucket, Prefix=f"audits/cost-report/{date}/").get("Contents", [])}
+    dimensions = [{"Name": "Audit", "Value": "cost-report"}, {"Name": "Env", "Value": platform["env"]}]
+    metrics = aws("cloudwatch").list_metrics(Namespace="Mosaic/Audits", MetricName="AuditRuns", Dimensions=dimensions)["Metrics"]
+    return f"audits/cost-report/{date}/{name}" in keys and bool(metrics)
+
+
+def test_cost_report_by_component(aws, platform, tmp_path, seed_costs):
     # A month the test alone asks for: moto binds a seeded result to the first request's parameters.
     seed_costs(month(("data", "600"), ("edge", "250"), ("cluster", "100"), ("", "50")))
     result = run_playbook("playbooks/cost_report.yml", "-e", f"aws_cost_report_dir={tmp_path}", "-e", "aws_cost_report_month=2026-10")
@@ -59,9 +70,10 @@ def test_cost_report_by_component(tmp_path, seed_costs):
         ("(untagged)", "50.00"),
         ("(total)", "1000.00"),
     ]
+    assert recorded(aws, platform, "cost-2026-10.md") and recorded(aws, platform, "cost-2026-10.csv")
 
 
-def test_cost_report_fails_below_the_threshold(tmp_path, seed_costs):
+def test_cost_report_fails_below_the_threshold(aws, platform, tmp_path, seed_costs):
     seed_costs(month(("data", "80"), ("", "20")))
     result = run_playbook("playbooks/cost_report.yml", "-e", f"aws_cost_report_dir={tmp_path}", "-e", "aws_cost_report_month=2026-09")
     out = result.stdout + result.stderr
@@ -69,3 +81,5 @@ def test_cost_report_fails_below_the_threshold(tmp_path, seed_costs):
     assert "Cost attribution coverage 80.0%" in out and "below aws_cost_report_threshold (90%) for 2026-09" in out
     # The report is written before the run fails, so the failure can be read.
     assert "**FAIL**" in (tmp_path / "cost-2026-09.md").read_text()
+    # A failing run is recorded too.
+    assert recorded(aws, platform, "cost-2026-09.md")
