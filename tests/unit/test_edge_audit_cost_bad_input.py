@@ -140,6 +140,15 @@ def test_aws_edge_rejects_bad_input(tmp_path, extra, needle, phase):
                 {"aws_audit_log_bucket_tamper_events": ["s3:DeleteObject"]},
                 "aws_audit_log_bucket_tamper_events must be S3 API call names such as DeleteObject (got ['s3:DeleteObject'])",
             ),
+            ({"aws_audit_waf_anomaly_alarm_threshold": "many"}, "aws_audit_waf_anomaly_alarm_threshold", "spec"),
+            (
+                {"aws_audit_waf_anomaly_alarm_threshold": 0},
+                "aws_audit_waf_anomaly_alarm_threshold must be a positive number of requests (got '0')",
+            ),
+            (
+                {"aws_audit_alarm_topic_arn": "arn:aws:sqs:eu-west-1:123456789012:q"},
+                "aws_audit_alarm_topic_arn must be an SNS topic ARN (got 'arn:aws:sqs:eu-west-1:123456789012:q')",
+            ),
         ]
     ),
 )
@@ -288,3 +297,25 @@ def test_iam_review_rejects_bad_input(tmp_path, extra, needle, phase):
         assert_spec_failed(result, needle)
     else:
         assert "TASK [mosaic.platform.aws_audit : Check that" in out
+
+
+WAF_ANOMALIES_PLAY = (
+    COST_REPORT_PLAY.replace("cost report", "WAF anomalies")
+    .replace("Report the cost", "Run the queries")
+    .replace("aws_cost\n        tasks_from: cost_report", "aws_audit\n        tasks_from: waf_anomalies")
+)
+
+
+def test_waf_anomalies_refuses_a_query_that_is_not_saved(tmp_path):
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(WAF_ANOMALIES_PLAY)
+    result = run_playbook(playbook, {**PLATFORM, "aws_audit_report_bucket": "b", "aws_audit_waf_anomaly_query": "waf-nope"})
+    out = assert_rule_failed(
+        result, "aws_audit_waf_anomaly_query must name a query of aws_audit_named_queries (got 'waf-nope'", "Run the WAF anomaly query in Athena"
+    )
+    assert "TASK [mosaic.platform.aws_audit : Check that" in out
+    good = tmp_path / "good.yml"
+    good.write_text(WAF_ANOMALIES_PLAY)
+    passed = run_playbook(good, {**PLATFORM, "aws_audit_report_bucket": "b"})
+    assert_validation_passed(passed)
+    assert "Failed to run the Athena query in p-local-audit" in passed.stdout

@@ -44,7 +44,7 @@ def seed_costs():
 
 def recorded(aws, platform, name: str) -> bool:
     """The run's report is in the audit bucket (the converge's log bucket) and its AuditRuns point in CloudWatch."""
-    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     bucket = f"{platform['prefix']}-logs-{platform['account']}"
     keys = {o["Key"] for o in aws("s3").list_objects_v2(Bucket=bucket, Prefix=f"audits/cost-report/{date}/").get("Contents", [])}
     dimensions = [{"Name": "Audit", "Value": "cost-report"}, {"Name": "Env", "Value": platform["env"]}]
