@@ -7,7 +7,7 @@ failure would be a connection error, not the messages asserted here.
 from __future__ import annotations
 
 import pytest
-from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_playbook, run_role
 
 PLATFORM = {
     "platform_prefix": "p-local",
@@ -140,6 +140,15 @@ def test_aws_edge_rejects_bad_input(tmp_path, extra, needle, phase):
                 {"aws_audit_log_bucket_tamper_events": ["s3:DeleteObject"]},
                 "aws_audit_log_bucket_tamper_events must be S3 API call names such as DeleteObject (got ['s3:DeleteObject'])",
             ),
+            ({"aws_audit_waf_anomaly_alarm_threshold": "many"}, "aws_audit_waf_anomaly_alarm_threshold", "spec"),
+            (
+                {"aws_audit_waf_anomaly_alarm_threshold": 0},
+                "aws_audit_waf_anomaly_alarm_threshold must be a positive number of requests (got '0')",
+            ),
+            (
+                {"aws_audit_alarm_topic_arn": "arn:aws:sqs:eu-west-1:123456789012:q"},
+                "aws_audit_alarm_topic_arn must be an SNS topic ARN (got 'arn:aws:sqs:eu-west-1:123456789012:q')",
+            ),
         ]
     ),
 )
@@ -183,8 +192,130 @@ def test_aws_audit_rejects_bad_input(tmp_path, extra, needle, phase):
             ({"aws_cost_notify_sns_topic_arn": ""}, "aws_cost_notify_emails or aws_cost_notify_sns_topic_arn must name at least one subscriber (got neither)"),
             ({"aws_cost_account_id": "1234"}, "aws_cost_account_id must be 12 digits (got '1234')"),
             ({"aws_cost_tags": {"Project": "P"}}, "aws_cost_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
+            ({"aws_cost_allocation_tags": [f"k{i}" for i in range(101)]}, "aws_cost_allocation_tags must list at most 100 tag keys (got 101)"),
+            (
+                {"aws_cost_allocation_tags": ["Component", "aws:createdBy", ""]},
+                "aws_cost_allocation_tags must be user-defined tag keys of 1 to 128 characters, not aws: ones (got ['aws:createdBy', ''])",
+            ),
         ]
     ),
 )
 def test_aws_cost_rejects_bad_input(tmp_path, extra, needle, phase):
     assert_rejected(tmp_path, "aws_cost", extra, needle, phase)
+
+
+COST_REPORT_PLAY = """
+- name: Bad input probe of the cost report
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/mosaic.platform.aws:
+      endpoint_url: http://127.0.0.1:9
+      region: eu-west-1
+  tasks:
+    - name: Report the cost
+      ansible.builtin.include_role:
+        name: mosaic.platform.aws_cost
+        tasks_from: cost_report
+"""
+
+
+def run_cost_report(tmp_path, extra):
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(COST_REPORT_PLAY)
+    return run_playbook(playbook, {**PLATFORM, **extra})
+
+
+def test_cost_report_good_input_passes_every_rule(tmp_path):
+    result = run_cost_report(tmp_path, {"aws_cost_report_month": "2026-10"})
+    assert_validation_passed(result)
+    assert "Failed to read the cost of 2026-10 by Component" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle", "phase"),
+    with_phase(
+        [
+            ({"aws_cost_report_metric": "Cost"}, "aws_cost_report_metric", "spec"),
+            ({"aws_cost_report_month": "2026-13"}, "aws_cost_report_month must be YYYY-MM or empty for last month (got '2026-13')"),
+            ({"aws_cost_report_threshold": 101}, "aws_cost_report_threshold must be a percentage in [0, 100] (got '101')"),
+        ]
+    ),
+)
+def test_cost_report_rejects_bad_input(tmp_path, extra, needle, phase):
+    result = run_cost_report(tmp_path, extra)
+    out = assert_rule_failed(result, needle, "Read the month's cost")
+    if phase == "spec":
+        assert_spec_failed(result, needle)
+    else:
+        assert "TASK [mosaic.platform.aws_cost : Check that" in out
+
+
+IAM_REVIEW_PLAY = (
+    COST_REPORT_PLAY.replace("cost report", "IAM review")
+    .replace("Report the cost", "Review the roles")
+    .replace("aws_cost\n        tasks_from: cost_report", "aws_audit\n        tasks_from: iam_review")
+)
+IAM_REVIEW_VARS = {
+    "aws_audit_iam_review_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary",
+    "aws_audit_report_bucket": "p-local-logs-123456789012",
+}
+
+
+def run_iam_review(tmp_path, extra):
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(IAM_REVIEW_PLAY)
+    return run_playbook(playbook, {**PLATFORM, **IAM_REVIEW_VARS, **extra})
+
+
+def test_iam_review_good_input_passes_every_rule(tmp_path):
+    result = run_iam_review(tmp_path, {})
+    assert_validation_passed(result)
+    assert "Failed to read the account authorization details" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle", "phase"),
+    with_phase(
+        [
+            ({"aws_audit_iam_review_unused_days": "soon"}, "aws_audit_iam_review_unused_days", "spec"),
+            (
+                {"aws_audit_iam_review_fail_on": ["wildcard_statement", "admin"]},
+                "aws_audit_iam_review_fail_on must list kinds of wildcard_statement, cross_account_trust, no_permissions_boundary, unused_role (got ['admin'])",
+            ),
+            (
+                {"aws_audit_iam_review_boundary_arn": "p-local-permissions-boundary"},
+                "aws_audit_iam_review_boundary_arn must be an IAM policy ARN (got 'p-local-permissions-boundary')",
+            ),
+        ]
+    ),
+)
+def test_iam_review_rejects_bad_input(tmp_path, extra, needle, phase):
+    result = run_iam_review(tmp_path, extra)
+    out = assert_rule_failed(result, needle, "Review the IAM roles")
+    if phase == "spec":
+        assert_spec_failed(result, needle)
+    else:
+        assert "TASK [mosaic.platform.aws_audit : Check that" in out
+
+
+WAF_ANOMALIES_PLAY = (
+    COST_REPORT_PLAY.replace("cost report", "WAF anomalies")
+    .replace("Report the cost", "Run the queries")
+    .replace("aws_cost\n        tasks_from: cost_report", "aws_audit\n        tasks_from: waf_anomalies")
+)
+
+
+def test_waf_anomalies_refuses_a_query_that_is_not_saved(tmp_path):
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(WAF_ANOMALIES_PLAY)
+    result = run_playbook(playbook, {**PLATFORM, "aws_audit_report_bucket": "b", "aws_audit_waf_anomaly_query": "waf-nope"})
+    out = assert_rule_failed(
+        result, "aws_audit_waf_anomaly_query must name a query of aws_audit_named_queries (got 'waf-nope'", "Run the WAF anomaly query in Athena"
+    )
+    assert "TASK [mosaic.platform.aws_audit : Check that" in out
+    good = tmp_path / "good.yml"
+    good.write_text(WAF_ANOMALIES_PLAY)
+    passed = run_playbook(good, {**PLATFORM, "aws_audit_report_bucket": "b"})
+    assert_validation_passed(passed)
+    assert "Failed to run the Athena query in p-local-audit" in passed.stdout
