@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import deep_merge, load_catalog, values_files
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_evaluator import allowed
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, irsa_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 from own_charts import own_chart_objects
 
@@ -38,6 +40,7 @@ class Platform:
     prefix: str
     account: str
     region: str
+    slug: str = ""
     extra: dict = field(default_factory=dict)
 
     def objects(self):
@@ -130,6 +133,7 @@ def load(env: str, root: Path = ROOT, fixtures: Path = FIXTURES) -> Platform:
         prefix=f"{project['platform_slug']}-{env}",
         account=str(platform["platform_aws_account_id"]),
         region=platform["platform_aws_region"],
+        slug=project["platform_slug"],
     )
 
 
@@ -354,4 +358,80 @@ def check_versions(p: Platform) -> list[str]:
     return bad
 
 
-CHECKS = {"irsa": check_irsa, "hosts": check_hosts, "oidc": check_oidc, "cidrs": check_cidrs, "versions": check_versions}
+# ---------------------------------------------------------------- secret stores
+
+
+def _secret_keys(es: dict) -> list[str]:
+    spec = es["spec"]
+    keys = [ref["remoteRef"]["key"] for ref in spec.get("data") or []]
+    keys += [ref["extract"]["key"] for ref in spec.get("dataFrom") or [] if ref.get("extract")]
+    return keys
+
+
+def _secret_resource(p: Platform, key: str) -> str:
+    """The ARN IAM sees for a key: an ARN as it is, a name with the six characters Secrets Manager appends."""
+    return key if key.startswith("arn:") else f"arn:aws:secretsmanager:{p.region}:{p.account}:secret:{key}-AbC123"
+
+
+def store_policies(p: Platform) -> dict:
+    """The permission policy of each namespace's SecretStore ("ns/store"), rebuilt from the inventory's eks_irsa_roles
+    entry of the service account it authenticates as (None when no role is found)."""
+    naming = Naming(p.prefix, p.slug, p.env, p.account, p.region)
+    keys = {purpose: key["arn"] for purpose, key in p.outputs["kms"].items()}
+    entries = {f"{e['namespace']}/{e['service_account']}": e for e in p.irsa_entries}
+    policies = {}
+    for _, doc in p.objects():
+        if doc.get("kind") == "SecretStore":
+            ns = doc["metadata"]["namespace"]
+            account = ((doc["spec"]["provider"].get("aws") or {}).get("auth", {}).get("jwt") or {}).get("serviceAccountRef", {}).get("name")
+            entry = entries.get(f"{ns}/{account}")
+            policies[f"{ns}/{doc['metadata']['name']}"] = entry and irsa_policy(entry["template"], naming, params=entry.get("vars"), kms_keys=keys)
+    return policies
+
+
+def check_secret_stores(p: Platform) -> list[str]:
+    """No store serves the whole cluster; every ExternalSecret reads through a SecretStore of its own namespace whose IRSA
+    role grants each key it reads; no store's role grants a key another namespace reads."""
+    bad = []
+    policies = store_policies(p)
+    readers = {}
+    for path, doc in p.objects():
+        kind = doc.get("kind")
+        if kind in ("ClusterSecretStore", "ClusterExternalSecret"):
+            bad.append(f"secret stores: {path} is a {kind}, which serves every namespace")
+        if kind != "ExternalSecret":
+            continue
+        ns, name = doc["metadata"]["namespace"], doc["metadata"]["name"]
+        ref = doc["spec"].get("secretStoreRef") or {}
+        store = f"{ns}/{ref.get('name')}"
+        if ref.get("kind", "SecretStore") != "SecretStore":
+            bad.append(f"secret stores: ExternalSecret {ns}/{name} reads through a {ref['kind']}, not its namespace's SecretStore")
+            continue
+        if store not in policies:
+            bad.append(f"secret stores: ExternalSecret {ns}/{name} reads through {store}, which the tree does not define")
+            continue
+        if policies[store] is None:
+            bad.append(f"secret stores: the SecretStore {store} authenticates as a service account without an eks_irsa role")
+            continue
+        for key in _secret_keys(doc):
+            readers.setdefault(key, set()).add(ns)
+            if not allowed(policies[store], "secretsmanager:GetSecretValue", _secret_resource(p, key)):
+                bad.append(f"secret stores: the role of {store} may not read {key}, which ExternalSecret {ns}/{name} reads")
+    for store, policy in sorted(policies.items()):
+        ns = store.split("/", 1)[0]
+        for key, namespaces in sorted(readers.items()):
+            if policy and ns not in namespaces and allowed(policy, "secretsmanager:GetSecretValue", _secret_resource(p, key)):
+                bad.append(f"secret stores: the role of {store} may read {key}, a secret of {sorted(namespaces)}")
+    return bad
+
+
+CHECKS = {
+    "irsa": check_irsa,
+    "hosts": check_hosts,
+    "oidc": check_oidc,
+    "cidrs": check_cidrs,
+    "versions": check_versions,
+    "secret_stores": check_secret_stores,
+    "auth_roles": check_auth_roles,
+    "workloads": check_workloads,
+}

@@ -135,6 +135,58 @@ def test_a_grafana_secret_nobody_reads_is_caught(prod):
     assert "oidc: no ExternalSecret reads the grafana client secret aws_auth stored" in CHECKS["oidc"](p)
 
 
+# ---------------------------------------------------------------- secret stores
+
+
+def test_an_external_secret_on_a_cluster_store_is_caught(prod):
+    p = prod.copy()
+    _mutated_doc(p, "manifests/neo4j/externalsecret-neo4j-auth.yaml")["spec"]["secretStoreRef"] = {"kind": "ClusterSecretStore", "name": "aws-secrets-manager"}
+    assert "secret stores: ExternalSecret platform/neo4j-auth reads through a ClusterSecretStore, not its namespace's SecretStore" in CHECKS["secret_stores"](p)
+
+
+def test_a_cluster_secret_store_in_the_tree_is_caught(prod):
+    p = prod.copy()
+    store = {"apiVersion": "external-secrets.io/v1", "kind": "ClusterSecretStore", "metadata": {"name": "aws-secrets-manager"}, "spec": {}}
+    p.files["gitops/prod/manifests/external-secrets/clustersecretstore-aws-secrets-manager.yaml"] = [store]
+    assert any(v.endswith("is a ClusterSecretStore, which serves every namespace") for v in CHECKS["secret_stores"](p))
+
+
+def test_an_external_secret_without_a_store_in_its_namespace_is_caught(prod):
+    p = prod.copy()
+    _mutated_doc(p, "manifests/neo4j/externalsecret-neo4j-auth.yaml")["metadata"]["namespace"] = "velero"
+    assert "secret stores: ExternalSecret velero/neo4j-auth reads through velero/aws-secrets-manager, which the tree does not define" in CHECKS[
+        "secret_stores"
+    ](p)
+
+
+def test_a_store_role_without_the_key_is_caught(prod):
+    p = prod.copy()
+    entry = next(e for e in p.irsa_entries if e["namespace"] == "observability" and e["service_account"] == "secret-store")
+    entry["vars"]["secrets"].remove("grafana/admin")
+    assert any(
+        v.startswith("secret stores: the role of observability/aws-secrets-manager may not read legacyplatform/prod/grafana/admin")
+        for v in CHECKS["secret_stores"](p)
+    )
+
+
+def test_a_store_role_reading_another_namespace_is_caught(prod):
+    # The old single role: every secret of the environment.
+    p = prod.copy()
+    entry = next(e for e in p.irsa_entries if e["namespace"] == "platform" and e["service_account"] == "secret-store")
+    entry["vars"]["secrets"].append("litellm/*")
+    violations = CHECKS["secret_stores"](p)
+    assert "secret stores: the role of platform/aws-secrets-manager may read legacyplatform/prod/litellm/master-key, a secret of ['litellm']" in violations
+
+
+def test_a_store_on_an_account_without_a_role_is_caught(prod):
+    p = prod.copy()
+    store = _mutated_doc(p, "manifests/neo4j/secretstore-aws-secrets-manager.yaml")
+    store["spec"]["provider"]["aws"]["auth"]["jwt"]["serviceAccountRef"]["name"] = "neo4j"
+    assert "secret stores: the SecretStore platform/aws-secrets-manager authenticates as a service account without an eks_irsa role" in CHECKS["secret_stores"](
+        p
+    )
+
+
 # ---------------------------------------------------------------- network
 
 
