@@ -425,6 +425,39 @@ def check_secret_stores(p: Platform) -> list[str]:
     return bad
 
 
+# ---------------------------------------------------------------- Cognito groups -> application roles
+
+_GRAFANA_TERM = re.compile(r"""contains\("cognito:groups"\[\*\], '([^']+)'\) && '(Admin|Editor|Viewer)'""")
+
+
+def check_auth_roles(p: Platform) -> list[str]:
+    """ArgoCD and Grafana give roles only to the Cognito groups aws_auth created, and nothing to a user in none."""
+    bad = []
+    groups = set(p.outputs["auth"]["groups"])
+    rbac = (p.merged_values("argo-cd").get("configs") or {}).get("rbac") or {}
+    if rbac.get("policy.default") != "":
+        bad.append(f"auth roles: ArgoCD's policy.default is {rbac.get('policy.default')!r}: a user in no group gets that role")
+    if rbac.get("scopes") != "[cognito:groups]":
+        bad.append(f"auth roles: ArgoCD reads groups from {rbac.get('scopes')!r}, not Cognito's cognito:groups claim only")
+    lines = [line.split(",") for line in str(rbac.get("policy.csv", "")).splitlines() if line.strip()]
+    if not lines:
+        bad.append("auth roles: ArgoCD's policy.csv maps no group")
+    for fields in lines:
+        if fields[0].strip() == "g" and fields[1].strip() not in groups:
+            bad.append(f"auth roles: ArgoCD maps the group {fields[1].strip()}, which the user pool does not have ({sorted(groups)})")
+    oauth = ((p.merged_values("kube-prometheus-stack").get("grafana") or {}).get("grafana.ini") or {}).get("auth.generic_oauth") or {}
+    if oauth.get("role_attribute_strict") is not True:
+        bad.append("auth roles: Grafana's role_attribute_strict is not true: a user in no group logs in as the default role")
+    path = str(oauth.get("role_attribute_path", ""))
+    terms = _GRAFANA_TERM.findall(path)
+    if not terms or " || ".join(f"""contains("cognito:groups"[*], '{g}') && '{r}'""" for g, r in terms) != path:
+        bad.append(f"auth roles: Grafana's role_attribute_path is not only group-to-role terms, without a fallback ({path!r})")
+    for group, _ in terms:
+        if group not in groups:
+            bad.append(f"auth roles: Grafana maps the group {group}, which the user pool does not have ({sorted(groups)})")
+    return bad
+
+
 CHECKS = {
     "irsa": check_irsa,
     "hosts": check_hosts,

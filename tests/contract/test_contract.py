@@ -187,6 +187,51 @@ def test_a_store_on_an_account_without_a_role_is_caught(prod):
     )
 
 
+# ---------------------------------------------------------------- Cognito groups -> roles
+
+
+def _rbac(p):
+    return p.files["gitops/base/values/argo-cd.yaml"][0]["configs"]["rbac"]
+
+
+def _oauth(p, layer):
+    return p.values("kube-prometheus-stack", layer)["grafana"]["grafana.ini"]["auth.generic_oauth"]
+
+
+def test_argocd_default_role_is_caught(prod):
+    # Every Cognito user used to read every Application.
+    p = prod.copy()
+    _rbac(p)["policy.default"] = "role:readonly"
+    assert "auth roles: ArgoCD's policy.default is 'role:readonly': a user in no group gets that role" in CHECKS["auth_roles"](p)
+
+
+def test_argocd_reading_another_claim_is_caught(prod):
+    p = prod.copy()
+    _rbac(p)["scopes"] = "[groups, cognito:groups]"
+    assert any(v.startswith("auth roles: ArgoCD reads groups from '[groups, cognito:groups]'") for v in CHECKS["auth_roles"](p))
+
+
+def test_a_group_the_user_pool_lacks_is_caught(prod):
+    p = prod.copy()
+    p.outputs["auth"]["groups"] = ["ops"]
+    violations = CHECKS["auth_roles"](p)
+    assert any(v.startswith("auth roles: ArgoCD maps the group dev, which the user pool does not have") for v in violations)
+    assert any(v.startswith("auth roles: Grafana maps the group dev, which the user pool does not have") for v in violations)
+
+
+def test_a_grafana_fallback_role_is_caught(prod):
+    # The old path ended in || 'Viewer': every Cognito user could read every dashboard.
+    p = prod.copy()
+    _oauth(p, "env")["role_attribute_path"] += " || 'Viewer'"
+    assert any(v.startswith("auth roles: Grafana's role_attribute_path is not only group-to-role terms") for v in CHECKS["auth_roles"](p))
+
+
+def test_grafana_not_strict_is_caught(prod):
+    p = prod.copy()
+    _oauth(p, "base")["role_attribute_strict"] = False
+    assert "auth roles: Grafana's role_attribute_strict is not true: a user in no group logs in as the default role" in CHECKS["auth_roles"](p)
+
+
 # ---------------------------------------------------------------- network
 
 
