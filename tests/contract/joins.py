@@ -458,6 +458,54 @@ def check_auth_roles(p: Platform) -> list[str]:
     return bad
 
 
+# ---------------------------------------------------------------- own workloads
+
+_POD_TEMPLATES = {
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+
+def own_pod_specs(p: Platform):
+    """(owner, pod spec) of every workload the platform's own manifests and charts deploy."""
+    for _, doc in p.objects():
+        kind = doc.get("kind")
+        if kind == "Pod":
+            yield f"Pod {doc['metadata'].get('namespace')}/{doc['metadata']['name']}", doc["spec"]
+        elif kind in _POD_TEMPLATES:
+            node = doc
+            for key in _POD_TEMPLATES[kind]:
+                node = node[key]
+            yield f"{kind} {doc['metadata'].get('namespace')}/{doc['metadata']['name']}", node["spec"]
+
+
+def check_workloads(p: Platform) -> list[str]:
+    """Every container of the own workloads has CPU and memory requests and limits and a read-only root filesystem,
+    and a pod whose service account has an IRSA role does not mount the API token."""
+    bad = []
+    roles = p.outputs["irsa"]["roles"]
+    specs = list(own_pod_specs(p))
+    if not specs:
+        bad.append("workloads: the tree deploys no own workload (the check would prove nothing)")
+    for owner, spec in specs:
+        ns = owner.split(" ", 1)[1].split("/", 1)[0]
+        if f"{ns}/{spec.get('serviceAccountName', 'default')}" in roles and spec.get("automountServiceAccountToken") is not False:
+            bad.append(f"workloads: {owner} runs with an IRSA role and mounts the service-account token")
+        for container in (spec.get("initContainers") or []) + spec["containers"]:
+            where = f"{owner} container {container['name']}"
+            resources = container.get("resources") or {}
+            for part in ("requests", "limits"):
+                missing = [r for r in ("cpu", "memory") if r not in (resources.get(part) or {})]
+                if missing:
+                    bad.append(f"workloads: {where} has no {part} for {missing}")
+            if (container.get("securityContext") or {}).get("readOnlyRootFilesystem") is not True:
+                bad.append(f"workloads: {where} has a writable root filesystem")
+    return bad
+
+
 CHECKS = {
     "irsa": check_irsa,
     "hosts": check_hosts,

@@ -4,7 +4,7 @@ fails when it is broken on purpose."""
 from __future__ import annotations
 
 import pytest
-from joins import CHECKS, load
+from joins import CHECKS, load, own_pod_specs
 
 ENVS = ("local", "dev", "staging", "prod")
 
@@ -230,6 +230,51 @@ def test_grafana_not_strict_is_caught(prod):
     p = prod.copy()
     _oauth(p, "base")["role_attribute_strict"] = False
     assert "auth roles: Grafana's role_attribute_strict is not true: a user in no group logs in as the default role" in CHECKS["auth_roles"](p)
+
+
+# ---------------------------------------------------------------- own workloads
+
+
+def _cronjob_pod(p):
+    return _mutated_doc(p, "manifests/neo4j/cronjob-neo4j-backup.yaml")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+
+def _litellm_pod(p):
+    return next(doc for path, doc in p.objects() if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "litellm")["spec"]["template"]["spec"]
+
+
+def test_the_own_workloads_are_checked(prod):
+    owners = [owner for owner, _ in own_pod_specs(prod)]
+    assert "Deployment litellm/litellm" in owners
+    assert "CronJob platform/neo4j-backup" in owners
+
+
+def test_a_container_without_a_cpu_limit_is_caught(prod):
+    p = prod.copy()
+    del _litellm_pod(p)["containers"][0]["resources"]["limits"]["cpu"]
+    assert "workloads: Deployment litellm/litellm container litellm has no limits for ['cpu']" in CHECKS["workloads"](p)
+
+
+def test_an_init_container_without_requests_is_caught(prod):
+    p = prod.copy()
+    del _cronjob_pod(p)["initContainers"][0]["resources"]
+    violations = CHECKS["workloads"](p)
+    assert "workloads: CronJob platform/neo4j-backup container backup has no requests for ['cpu', 'memory']" in violations
+
+
+def test_a_writable_root_filesystem_is_caught(prod):
+    p = prod.copy()
+    _cronjob_pod(p)["initContainers"][0]["securityContext"].pop("readOnlyRootFilesystem")
+    assert "workloads: CronJob platform/neo4j-backup container backup has a writable root filesystem" in CHECKS["workloads"](p)
+
+
+def test_an_irsa_pod_mounting_the_token_is_caught(prod):
+    p = prod.copy()
+    _cronjob_pod(p).pop("automountServiceAccountToken")
+    _litellm_pod(p)["automountServiceAccountToken"] = True
+    violations = CHECKS["workloads"](p)
+    assert "workloads: CronJob platform/neo4j-backup runs with an IRSA role and mounts the service-account token" in violations
+    assert "workloads: Deployment litellm/litellm runs with an IRSA role and mounts the service-account token" in violations
 
 
 # ---------------------------------------------------------------- network
