@@ -8,7 +8,7 @@ name: irsa_policy
 short_description: Build the least-privilege permission policy of an IRSA role from a named template
 version_added: 0.1.0
 description:
-  - Templates C(external-secrets), C(keda), C(velero), C(aws-load-balancer-controller), C(loki), C(thanos),
+  - Templates C(secret-store), C(keda), C(velero), C(aws-load-balancer-controller), C(loki), C(thanos),
     C(ebs-csi), C(queue-consumer), C(neo4j-backup) and C(bedrock-invoke), built from the collection's naming conventions and checked (no C(*:*),
     no service-wide wildcard action, KMS actions only on named key ARNs).
 options:
@@ -37,7 +37,9 @@ options:
     type: str
     required: true
   params:
-    description: Template variables (C(queues) for keda and queue-consumer, C(bucket_purpose) to override a bucket, C(prefix) for neo4j-backup).
+    description:
+      - Template variables (C(secrets) for secret-store, C(queues) for keda and queue-consumer,
+        C(bucket_purpose) to override a bucket, C(prefix) for neo4j-backup).
     type: dict
   kms_keys:
     description: Key purpose to key ARN (C(data), C(secrets), C(storage), C(messaging)).

@@ -84,6 +84,11 @@ class Naming:
         # Secrets Manager appends -XXXXXX to secret ARNs, hence the trailing wildcard.
         return f"arn:{self.partition}:secretsmanager:{self.region}:{self.account}:secret:{self.slug}/{self.env}/*"
 
+    def secret_arn(self, name: str) -> str:
+        """One secret (``a/b``: its six-character suffix) or a folder of secrets (``a/*``) under <slug>/<env>/."""
+        tail = name if name.endswith("/*") else f"{name}-??????"
+        return f"arn:{self.partition}:secretsmanager:{self.region}:{self.account}:secret:{self.slug}/{self.env}/{tail}"
+
     def parameters_arn(self) -> str:
         return f"arn:{self.partition}:ssm:{self.region}:{self.account}:parameter/{self.slug}/{self.env}/*"
 
@@ -119,12 +124,19 @@ def _queues(params: dict, template: str) -> list[str]:
 # -- templates ------------------------------------------------------------------------------
 
 
-def _external_secrets(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
-    statements = [
-        _statement("ReadPlatformSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], n.secrets_arn()),
-        _statement("ReadPlatformParameters", ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], n.parameters_arn()),
-    ]
-    keys = _need_key(kms_keys, "secrets", "external-secrets", allow_missing)
+# A secret name under <slug>/<env>/, or a folder of them ("litellm/*"): literal segments, no other wildcard.
+_SECRET_NAME = re.compile(r"^(?!\.\.?(/|$))[A-Za-z0-9_+=.@-]+(/(?!\.\.?(/|$))[A-Za-z0-9_+=.@-]+)*(/\*)?$")
+
+
+def _secret_store(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
+    """The role of one namespace's SecretStore: read its own secrets (vars.secrets), nothing else."""
+    names = _as_list(params.get("secrets"))
+    if not names or any(not _SECRET_NAME.match(str(name)) for name in names):
+        raise PermissionPolicyError("secret-store: vars.secrets must list secret names under <slug>/<env>/, or folders of them (name/*)")
+    # Secrets Manager appends -XXXXXX to a secret's ARN: a name matches only with those six characters.
+    arns = sorted(n.secret_arn(str(name)) for name in names)
+    statements = [_statement("ReadTheNamespaceSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], arns)]
+    keys = _need_key(kms_keys, "secrets", "secret-store", allow_missing)
     if keys:
         statements.append(_statement("DecryptWithTheSecretsKey", ["kms:Decrypt"], keys))
     return statements
@@ -393,7 +405,7 @@ def _aws_load_balancer_controller(n: Naming, params: dict, kms_keys: dict, allow
 
 
 IRSA_TEMPLATES = {
-    "external-secrets": _external_secrets,
+    "secret-store": _secret_store,
     "keda": _keda,
     "velero": _velero,
     "aws-load-balancer-controller": _aws_load_balancer_controller,

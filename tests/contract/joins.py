@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import deep_merge, load_catalog, values_files
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_evaluator import allowed
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import Naming, irsa_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 from own_charts import own_chart_objects
 
@@ -38,6 +40,7 @@ class Platform:
     prefix: str
     account: str
     region: str
+    slug: str = ""
     extra: dict = field(default_factory=dict)
 
     def objects(self):
@@ -130,6 +133,7 @@ def load(env: str, root: Path = ROOT, fixtures: Path = FIXTURES) -> Platform:
         prefix=f"{project['platform_slug']}-{env}",
         account=str(platform["platform_aws_account_id"]),
         region=platform["platform_aws_region"],
+        slug=project["platform_slug"],
     )
 
 
@@ -354,4 +358,161 @@ def check_versions(p: Platform) -> list[str]:
     return bad
 
 
-CHECKS = {"irsa": check_irsa, "hosts": check_hosts, "oidc": check_oidc, "cidrs": check_cidrs, "versions": check_versions}
+# ---------------------------------------------------------------- secret stores
+
+
+def _secret_keys(es: dict) -> list[str]:
+    spec = es["spec"]
+    keys = [ref["remoteRef"]["key"] for ref in spec.get("data") or []]
+    keys += [ref["extract"]["key"] for ref in spec.get("dataFrom") or [] if ref.get("extract")]
+    return keys
+
+
+def _secret_resource(p: Platform, key: str) -> str:
+    """The ARN IAM sees for a key: an ARN as it is, a name with the six characters Secrets Manager appends."""
+    return key if key.startswith("arn:") else f"arn:aws:secretsmanager:{p.region}:{p.account}:secret:{key}-AbC123"
+
+
+def store_policies(p: Platform) -> dict:
+    """The permission policy of each namespace's SecretStore ("ns/store"), rebuilt from the inventory's eks_irsa_roles
+    entry of the service account it authenticates as (None when no role is found)."""
+    naming = Naming(p.prefix, p.slug, p.env, p.account, p.region)
+    keys = {purpose: key["arn"] for purpose, key in p.outputs["kms"].items()}
+    entries = {f"{e['namespace']}/{e['service_account']}": e for e in p.irsa_entries}
+    policies = {}
+    for _, doc in p.objects():
+        if doc.get("kind") == "SecretStore":
+            ns = doc["metadata"]["namespace"]
+            account = ((doc["spec"]["provider"].get("aws") or {}).get("auth", {}).get("jwt") or {}).get("serviceAccountRef", {}).get("name")
+            entry = entries.get(f"{ns}/{account}")
+            policies[f"{ns}/{doc['metadata']['name']}"] = entry and irsa_policy(entry["template"], naming, params=entry.get("vars"), kms_keys=keys)
+    return policies
+
+
+def check_secret_stores(p: Platform) -> list[str]:
+    """No store serves the whole cluster; every ExternalSecret reads through a SecretStore of its own namespace whose IRSA
+    role grants each key it reads; no store's role grants a key another namespace reads."""
+    bad = []
+    policies = store_policies(p)
+    readers = {}
+    for path, doc in p.objects():
+        kind = doc.get("kind")
+        if kind in ("ClusterSecretStore", "ClusterExternalSecret"):
+            bad.append(f"secret stores: {path} is a {kind}, which serves every namespace")
+        if kind != "ExternalSecret":
+            continue
+        ns, name = doc["metadata"]["namespace"], doc["metadata"]["name"]
+        ref = doc["spec"].get("secretStoreRef") or {}
+        store = f"{ns}/{ref.get('name')}"
+        if ref.get("kind", "SecretStore") != "SecretStore":
+            bad.append(f"secret stores: ExternalSecret {ns}/{name} reads through a {ref['kind']}, not its namespace's SecretStore")
+            continue
+        if store not in policies:
+            bad.append(f"secret stores: ExternalSecret {ns}/{name} reads through {store}, which the tree does not define")
+            continue
+        if policies[store] is None:
+            bad.append(f"secret stores: the SecretStore {store} authenticates as a service account without an eks_irsa role")
+            continue
+        for key in _secret_keys(doc):
+            readers.setdefault(key, set()).add(ns)
+            if not allowed(policies[store], "secretsmanager:GetSecretValue", _secret_resource(p, key)):
+                bad.append(f"secret stores: the role of {store} may not read {key}, which ExternalSecret {ns}/{name} reads")
+    for store, policy in sorted(policies.items()):
+        ns = store.split("/", 1)[0]
+        for key, namespaces in sorted(readers.items()):
+            if policy and ns not in namespaces and allowed(policy, "secretsmanager:GetSecretValue", _secret_resource(p, key)):
+                bad.append(f"secret stores: the role of {store} may read {key}, a secret of {sorted(namespaces)}")
+    return bad
+
+
+# ---------------------------------------------------------------- Cognito groups -> application roles
+
+_GRAFANA_TERM = re.compile(r"""contains\("cognito:groups"\[\*\], '([^']+)'\) && '(Admin|Editor|Viewer)'""")
+
+
+def check_auth_roles(p: Platform) -> list[str]:
+    """ArgoCD and Grafana give roles only to the Cognito groups aws_auth created, and nothing to a user in none."""
+    bad = []
+    groups = set(p.outputs["auth"]["groups"])
+    rbac = (p.merged_values("argo-cd").get("configs") or {}).get("rbac") or {}
+    if rbac.get("policy.default") != "":
+        bad.append(f"auth roles: ArgoCD's policy.default is {rbac.get('policy.default')!r}: a user in no group gets that role")
+    if rbac.get("scopes") != "[cognito:groups]":
+        bad.append(f"auth roles: ArgoCD reads groups from {rbac.get('scopes')!r}, not Cognito's cognito:groups claim only")
+    lines = [line.split(",") for line in str(rbac.get("policy.csv", "")).splitlines() if line.strip()]
+    if not lines:
+        bad.append("auth roles: ArgoCD's policy.csv maps no group")
+    for fields in lines:
+        if fields[0].strip() == "g" and fields[1].strip() not in groups:
+            bad.append(f"auth roles: ArgoCD maps the group {fields[1].strip()}, which the user pool does not have ({sorted(groups)})")
+    oauth = ((p.merged_values("kube-prometheus-stack").get("grafana") or {}).get("grafana.ini") or {}).get("auth.generic_oauth") or {}
+    if oauth.get("role_attribute_strict") is not True:
+        bad.append("auth roles: Grafana's role_attribute_strict is not true: a user in no group logs in as the default role")
+    path = str(oauth.get("role_attribute_path", ""))
+    terms = _GRAFANA_TERM.findall(path)
+    if not terms or " || ".join(f"""contains("cognito:groups"[*], '{g}') && '{r}'""" for g, r in terms) != path:
+        bad.append(f"auth roles: Grafana's role_attribute_path is not only group-to-role terms, without a fallback ({path!r})")
+    for group, _ in terms:
+        if group not in groups:
+            bad.append(f"auth roles: Grafana maps the group {group}, which the user pool does not have ({sorted(groups)})")
+    return bad
+
+
+# ---------------------------------------------------------------- own workloads
+
+_POD_TEMPLATES = {
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+
+def own_pod_specs(p: Platform):
+    """(owner, pod spec) of every workload the platform's own manifests and charts deploy."""
+    for _, doc in p.objects():
+        kind = doc.get("kind")
+        if kind == "Pod":
+            yield f"Pod {doc['metadata'].get('namespace')}/{doc['metadata']['name']}", doc["spec"]
+        elif kind in _POD_TEMPLATES:
+            node = doc
+            for key in _POD_TEMPLATES[kind]:
+                node = node[key]
+            yield f"{kind} {doc['metadata'].get('namespace')}/{doc['metadata']['name']}", node["spec"]
+
+
+def check_workloads(p: Platform) -> list[str]:
+    """Every container of the own workloads has CPU and memory requests and limits and a read-only root filesystem,
+    and a pod whose service account has an IRSA role does not mount the API token."""
+    bad = []
+    roles = p.outputs["irsa"]["roles"]
+    specs = list(own_pod_specs(p))
+    if not specs:
+        bad.append("workloads: the tree deploys no own workload (the check would prove nothing)")
+    for owner, spec in specs:
+        ns = owner.split(" ", 1)[1].split("/", 1)[0]
+        if f"{ns}/{spec.get('serviceAccountName', 'default')}" in roles and spec.get("automountServiceAccountToken") is not False:
+            bad.append(f"workloads: {owner} runs with an IRSA role and mounts the service-account token")
+        for container in (spec.get("initContainers") or []) + spec["containers"]:
+            where = f"{owner} container {container['name']}"
+            resources = container.get("resources") or {}
+            for part in ("requests", "limits"):
+                missing = [r for r in ("cpu", "memory") if r not in (resources.get(part) or {})]
+                if missing:
+                    bad.append(f"workloads: {where} has no {part} for {missing}")
+            if (container.get("securityContext") or {}).get("readOnlyRootFilesystem") is not True:
+                bad.append(f"workloads: {where} has a writable root filesystem")
+    return bad
+
+
+CHECKS = {
+    "irsa": check_irsa,
+    "hosts": check_hosts,
+    "oidc": check_oidc,
+    "cidrs": check_cidrs,
+    "versions": check_versions,
+    "secret_stores": check_secret_stores,
+    "auth_roles": check_auth_roles,
+    "workloads": check_workloads,
+}

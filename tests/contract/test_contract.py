@@ -4,7 +4,7 @@ fails when it is broken on purpose."""
 from __future__ import annotations
 
 import pytest
-from joins import CHECKS, load
+from joins import CHECKS, load, own_pod_specs
 
 ENVS = ("local", "dev", "staging", "prod")
 
@@ -133,6 +133,148 @@ def test_a_grafana_secret_nobody_reads_is_caught(prod):
     p = prod.copy()
     p.outputs["auth"]["clients"]["grafana"]["secret_arn"] += "-other"
     assert "oidc: no ExternalSecret reads the grafana client secret aws_auth stored" in CHECKS["oidc"](p)
+
+
+# ---------------------------------------------------------------- secret stores
+
+
+def test_an_external_secret_on_a_cluster_store_is_caught(prod):
+    p = prod.copy()
+    _mutated_doc(p, "manifests/neo4j/externalsecret-neo4j-auth.yaml")["spec"]["secretStoreRef"] = {"kind": "ClusterSecretStore", "name": "aws-secrets-manager"}
+    assert "secret stores: ExternalSecret platform/neo4j-auth reads through a ClusterSecretStore, not its namespace's SecretStore" in CHECKS["secret_stores"](p)
+
+
+def test_a_cluster_secret_store_in_the_tree_is_caught(prod):
+    p = prod.copy()
+    store = {"apiVersion": "external-secrets.io/v1", "kind": "ClusterSecretStore", "metadata": {"name": "aws-secrets-manager"}, "spec": {}}
+    p.files["gitops/prod/manifests/external-secrets/clustersecretstore-aws-secrets-manager.yaml"] = [store]
+    assert any(v.endswith("is a ClusterSecretStore, which serves every namespace") for v in CHECKS["secret_stores"](p))
+
+
+def test_an_external_secret_without_a_store_in_its_namespace_is_caught(prod):
+    p = prod.copy()
+    _mutated_doc(p, "manifests/neo4j/externalsecret-neo4j-auth.yaml")["metadata"]["namespace"] = "velero"
+    assert "secret stores: ExternalSecret velero/neo4j-auth reads through velero/aws-secrets-manager, which the tree does not define" in CHECKS[
+        "secret_stores"
+    ](p)
+
+
+def test_a_store_role_without_the_key_is_caught(prod):
+    p = prod.copy()
+    entry = next(e for e in p.irsa_entries if e["namespace"] == "observability" and e["service_account"] == "secret-store")
+    entry["vars"]["secrets"].remove("grafana/admin")
+    assert any(
+        v.startswith("secret stores: the role of observability/aws-secrets-manager may not read legacyplatform/prod/grafana/admin")
+        for v in CHECKS["secret_stores"](p)
+    )
+
+
+def test_a_store_role_reading_another_namespace_is_caught(prod):
+    # The old single role: every secret of the environment.
+    p = prod.copy()
+    entry = next(e for e in p.irsa_entries if e["namespace"] == "platform" and e["service_account"] == "secret-store")
+    entry["vars"]["secrets"].append("litellm/*")
+    violations = CHECKS["secret_stores"](p)
+    assert "secret stores: the role of platform/aws-secrets-manager may read legacyplatform/prod/litellm/master-key, a secret of ['litellm']" in violations
+
+
+def test_a_store_on_an_account_without_a_role_is_caught(prod):
+    p = prod.copy()
+    store = _mutated_doc(p, "manifests/neo4j/secretstore-aws-secrets-manager.yaml")
+    store["spec"]["provider"]["aws"]["auth"]["jwt"]["serviceAccountRef"]["name"] = "neo4j"
+    assert "secret stores: the SecretStore platform/aws-secrets-manager authenticates as a service account without an eks_irsa role" in CHECKS["secret_stores"](
+        p
+    )
+
+
+# ---------------------------------------------------------------- Cognito groups -> roles
+
+
+def _rbac(p):
+    return p.files["gitops/base/values/argo-cd.yaml"][0]["configs"]["rbac"]
+
+
+def _oauth(p, layer):
+    return p.values("kube-prometheus-stack", layer)["grafana"]["grafana.ini"]["auth.generic_oauth"]
+
+
+def test_argocd_default_role_is_caught(prod):
+    # Every Cognito user used to read every Application.
+    p = prod.copy()
+    _rbac(p)["policy.default"] = "role:readonly"
+    assert "auth roles: ArgoCD's policy.default is 'role:readonly': a user in no group gets that role" in CHECKS["auth_roles"](p)
+
+
+def test_argocd_reading_another_claim_is_caught(prod):
+    p = prod.copy()
+    _rbac(p)["scopes"] = "[groups, cognito:groups]"
+    assert any(v.startswith("auth roles: ArgoCD reads groups from '[groups, cognito:groups]'") for v in CHECKS["auth_roles"](p))
+
+
+def test_a_group_the_user_pool_lacks_is_caught(prod):
+    p = prod.copy()
+    p.outputs["auth"]["groups"] = ["ops"]
+    violations = CHECKS["auth_roles"](p)
+    assert any(v.startswith("auth roles: ArgoCD maps the group dev, which the user pool does not have") for v in violations)
+    assert any(v.startswith("auth roles: Grafana maps the group dev, which the user pool does not have") for v in violations)
+
+
+def test_a_grafana_fallback_role_is_caught(prod):
+    # The old path ended in || 'Viewer': every Cognito user could read every dashboard.
+    p = prod.copy()
+    _oauth(p, "env")["role_attribute_path"] += " || 'Viewer'"
+    assert any(v.startswith("auth roles: Grafana's role_attribute_path is not only group-to-role terms") for v in CHECKS["auth_roles"](p))
+
+
+def test_grafana_not_strict_is_caught(prod):
+    p = prod.copy()
+    _oauth(p, "base")["role_attribute_strict"] = False
+    assert "auth roles: Grafana's role_attribute_strict is not true: a user in no group logs in as the default role" in CHECKS["auth_roles"](p)
+
+
+# ---------------------------------------------------------------- own workloads
+
+
+def _cronjob_pod(p):
+    return _mutated_doc(p, "manifests/neo4j/cronjob-neo4j-backup.yaml")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+
+def _litellm_pod(p):
+    return next(doc for path, doc in p.objects() if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "litellm")["spec"]["template"]["spec"]
+
+
+def test_the_own_workloads_are_checked(prod):
+    owners = [owner for owner, _ in own_pod_specs(prod)]
+    assert "Deployment litellm/litellm" in owners
+    assert "CronJob platform/neo4j-backup" in owners
+
+
+def test_a_container_without_a_cpu_limit_is_caught(prod):
+    p = prod.copy()
+    del _litellm_pod(p)["containers"][0]["resources"]["limits"]["cpu"]
+    assert "workloads: Deployment litellm/litellm container litellm has no limits for ['cpu']" in CHECKS["workloads"](p)
+
+
+def test_an_init_container_without_requests_is_caught(prod):
+    p = prod.copy()
+    del _cronjob_pod(p)["initContainers"][0]["resources"]
+    violations = CHECKS["workloads"](p)
+    assert "workloads: CronJob platform/neo4j-backup container backup has no requests for ['cpu', 'memory']" in violations
+
+
+def test_a_writable_root_filesystem_is_caught(prod):
+    p = prod.copy()
+    _cronjob_pod(p)["initContainers"][0]["securityContext"].pop("readOnlyRootFilesystem")
+    assert "workloads: CronJob platform/neo4j-backup container backup has a writable root filesystem" in CHECKS["workloads"](p)
+
+
+def test_an_irsa_pod_mounting_the_token_is_caught(prod):
+    p = prod.copy()
+    _cronjob_pod(p).pop("automountServiceAccountToken")
+    _litellm_pod(p)["automountServiceAccountToken"] = True
+    violations = CHECKS["workloads"](p)
+    assert "workloads: CronJob platform/neo4j-backup runs with an IRSA role and mounts the service-account token" in violations
+    assert "workloads: Deployment litellm/litellm runs with an IRSA role and mounts the service-account token" in violations
 
 
 # ---------------------------------------------------------------- network

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_evaluator import allowed
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import (
     IRSA_TEMPLATES,
     Naming,
@@ -19,7 +20,7 @@ from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions im
 ACCOUNT = "123456789012"
 KEYS = {p: f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{i:08d}-0000-0000-0000-000000000000" for i, p in enumerate(["data", "secrets", "storage", "messaging"])}
 NAMING = Naming("acme-dev", "acme", "dev", ACCOUNT, "eu-west-1")
-PARAMS = {"keda": {"queues": ["jobs"]}, "queue-consumer": {"queues": ["jobs", "events"]}}
+PARAMS = {"keda": {"queues": ["jobs"]}, "queue-consumer": {"queues": ["jobs", "events"]}, "secret-store": {"secrets": ["litellm/*"]}}
 
 
 def build(template, **kwargs):
@@ -51,12 +52,39 @@ def test_every_template_passes_the_baseline(template):
             assert set(s["Resource"]) <= set(KEYS.values())
 
 
-def test_external_secrets_reads_only_the_env_path():
-    doc = statements(build("external-secrets"))
-    assert doc["ReadPlatformSecrets"]["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
-    assert doc["ReadPlatformSecrets"]["Resource"] == f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/dev/*"
-    assert doc["ReadPlatformParameters"]["Resource"] == f"arn:aws:ssm:eu-west-1:{ACCOUNT}:parameter/acme/dev/*"
+def test_secret_store_reads_only_its_own_secrets():
+    doc = statements(irsa_policy("secret-store", NAMING, params={"secrets": ["litellm/*", "oidc/grafana"]}, kms_keys=KEYS))
+    assert doc["ReadTheNamespaceSecrets"]["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+    assert doc["ReadTheNamespaceSecrets"]["Resource"] == [
+        f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/dev/litellm/*",
+        f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/dev/oidc/grafana-??????",
+    ]
     assert doc["DecryptWithTheSecretsKey"] == {"Sid": "DecryptWithTheSecretsKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [KEYS["secrets"]]}
+    assert not any(a.startswith("ssm:") for a in actions(irsa_policy("secret-store", NAMING, params={"secrets": ["a"]}, kms_keys=KEYS)))
+
+
+def _secret(name):
+    return f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/dev/{name}-AbC123"
+
+
+@pytest.mark.parametrize(
+    ("secrets", "readable", "unreadable"),
+    [
+        (["litellm/*"], ["litellm/master-key", "litellm/provider-keys"], ["argocd/github-app", "oidc/argocd", "litellmx/key", "grafana/admin"]),
+        (["oidc/grafana", "grafana/admin"], ["oidc/grafana", "grafana/admin"], ["oidc/argocd", "oidc/grafana-x", "argocd/github-app", "litellm/master-key"]),
+        (["neo4j/auth"], ["neo4j/auth"], ["neo4j/auth/x", "neo4j/authx", "grafana/admin"]),
+    ],
+)
+def test_a_secret_store_role_reads_its_prefix_and_nothing_else(secrets, readable, unreadable):
+    # The offline evaluator decides GetSecretValue on real secret ARNs (name + the six-character suffix).
+    doc = irsa_policy("secret-store", NAMING, params={"secrets": secrets}, kms_keys=KEYS)
+    for name in readable:
+        assert allowed(doc, "secretsmanager:GetSecretValue", _secret(name)), name
+    for name in unreadable:
+        assert not allowed(doc, "secretsmanager:GetSecretValue", _secret(name)), name
+    other_env = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:acme/prod/{readable[0]}-AbC123"
+    assert not allowed(doc, "secretsmanager:GetSecretValue", other_env)
+    assert not allowed(doc, "ssm:GetParameter", f"arn:aws:ssm:eu-west-1:{ACCOUNT}:parameter/acme/dev/{readable[0]}")
 
 
 def test_keda_reads_queue_depth_of_named_queues_only():
@@ -107,8 +135,8 @@ def test_load_balancer_controller_mutates_only_what_it_tagged():
 
 def test_a_missing_key_fails_unless_check_mode():
     with pytest.raises(PermissionPolicyError, match="aws_kms_outputs.secrets.arn"):
-        irsa_policy("external-secrets", NAMING, kms_keys={})
-    doc = irsa_policy("external-secrets", NAMING, kms_keys={}, allow_missing_keys=True)
+        irsa_policy("secret-store", NAMING, params=PARAMS["secret-store"], kms_keys={})
+    doc = irsa_policy("secret-store", NAMING, params=PARAMS["secret-store"], kms_keys={}, allow_missing_keys=True)
     assert not any(a.startswith("kms:") for a in actions(doc))
 
 
@@ -118,8 +146,12 @@ def test_a_missing_key_fails_unless_check_mode():
         ("nope", {}, KEYS, "unknown IRSA template"),
         ("keda", {}, KEYS, "vars.queues"),
         ("keda", {"queues": ["jobs-*"]}, KEYS, "vars.queues"),
-        ("external-secrets", {}, {**KEYS, "secrets": "*"}, "must be a key ARN"),
-        ("external-secrets", {}, {**KEYS, "secrets": "alias/acme-dev-secrets"}, "must be a key ARN"),
+        ("secret-store", PARAMS["secret-store"], {**KEYS, "secrets": "*"}, "must be a key ARN"),
+        ("secret-store", PARAMS["secret-store"], {**KEYS, "secrets": "alias/acme-dev-secrets"}, "must be a key ARN"),
+        ("secret-store", {}, KEYS, "vars.secrets"),
+        ("secret-store", {"secrets": ["*"]}, KEYS, "vars.secrets"),
+        ("secret-store", {"secrets": ["litellm*"]}, KEYS, "vars.secrets"),
+        ("secret-store", {"secrets": ["../argocd/*"]}, KEYS, "vars.secrets"),
     ],
 )
 def test_builder_rejects_bad_input(template, params, keys, needle):

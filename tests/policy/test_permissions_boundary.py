@@ -52,7 +52,12 @@ def test_boundary_caps_roles_at_the_platform_services(boundary):
 
 NAMING = Naming("acme-dev", "acme", "dev", ACCOUNT, "eu-west-1")
 KEYS = {p: f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{p}" for p in ["data", "secrets", "storage", "messaging"]}
-IRSA_PARAMS = {"keda": {"queues": ["jobs"]}, "queue-consumer": {"queues": ["jobs"]}, "neo4j-backup": {"prefix": "neo4j"}}
+IRSA_PARAMS = {
+    "keda": {"queues": ["jobs"]},
+    "queue-consumer": {"queues": ["jobs"]},
+    "neo4j-backup": {"prefix": "neo4j"},
+    "secret-store": {"secrets": ["litellm/*"]},
+}
 
 
 def _role_policies():

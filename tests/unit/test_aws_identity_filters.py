@@ -37,9 +37,10 @@ def test_irsa_trust_filter_accepts_an_int_account():
 
 def test_irsa_policy_filter_reports_a_missing_key():
     build = get(irsa_policy, "irsa_policy")
-    with pytest.raises(AnsibleFilterError, match="irsa_policy: external-secrets"):
-        build("external-secrets", **NAMING, kms_keys={"secrets": ""})
-    assert build("external-secrets", **NAMING, kms_keys={"secrets": ""}, allow_missing_keys=True)
+    store = {"secrets": ["litellm/*"]}
+    with pytest.raises(AnsibleFilterError, match="irsa_policy: secret-store"):
+        build("secret-store", **NAMING, params=store, kms_keys={"secrets": ""})
+    assert build("secret-store", **NAMING, params=store, kms_keys={"secrets": ""}, allow_missing_keys=True)
 
 
 def test_human_policy_filter():

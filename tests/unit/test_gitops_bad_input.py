@@ -39,6 +39,8 @@ def run(tmp_path, extra):
         ({"gitops_velero_schedules": "daily"}, "gitops_velero_schedules"),
         ({"gitops_extra_addons": [{"name": "x", "namespace": "x", "tier": "core"}]}, "tier"),
         ({"gitops_ha": "sometimes"}, "gitops_ha"),
+        ({"gitops_auth_group_roles": [{"group": "ops", "argocd": "role:admin", "grafana": "GrafanaAdmin"}]}, "GrafanaAdmin"),
+        ({"gitops_auth_group_roles": [{"group": "ops", "argocd": "role:admin"}]}, "grafana"),
     ],
 )
 def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
@@ -73,6 +75,14 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
         ),
         ({"gitops_slo_availability": 1.5}, "gitops_slo_availability must be a fraction strictly between 0 and 1, such as 0.995 (got '1.5')"),
         ({"gitops_output_dir": "relative/tree"}, "gitops_output_dir must be an absolute path (got 'relative/tree')"),
+        (
+            {"gitops_auth_group_roles": [{"group": "ops') || 'Admin", "argocd": "role:admin", "grafana": "Admin"}]},
+            "gitops_auth_group_roles group must be a Cognito group name (letters, digits, _+=,.@-), no quote or space (got [\"ops') || 'Admin\"])",
+        ),
+        (
+            {"gitops_auth_group_roles": [{"group": "ops", "argocd": "admin", "grafana": "Admin"}]},
+            "gitops_auth_group_roles argocd must be an ArgoCD role such as role:readonly (got ['admin'])",
+        ),
     ],
 )
 def test_rule_fails_with_its_own_message(tmp_path, extra, needle):

@@ -40,7 +40,7 @@ spec:
             httpGet: {path: /health/readiness, port: http}
           livenessProbe:
             httpGet: {path: /health/liveliness, port: http}
-          resources: {requests: {cpu: 250m, memory: 512Mi}, limits: {memory: 2Gi}}
+          resources: {requests: {cpu: 250m, memory: 512Mi}, limits: {cpu: "2", memory: 2Gi}}
           securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
           volumeMounts:
             - {name: config, mountPath: /etc/litellm, readOnly: true}

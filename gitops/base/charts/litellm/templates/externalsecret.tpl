@@ -10,7 +10,7 @@ metadata:
     {{- include "platform.labels" . | nindent 4 }}
 spec:
   refreshInterval: {{ .Values.secretRefreshInterval }}
-  secretStoreRef: {kind: ClusterSecretStore, name: aws-secrets-manager}
+  secretStoreRef: {kind: SecretStore, name: aws-secrets-manager}
   target: {name: litellm-secrets, creationPolicy: Owner}
   data:
     - secretKey: LITELLM_MASTER_KEY
