@@ -159,7 +159,8 @@ def env(request) -> Env:
 
 
 def test_every_rendered_policy_passes_the_checker(env):
-    check_network_policies(env.policies, env.namespaces + env.teams, internet_allowed=env.internet_declared())
+    # Every namespace any policy lands in, not only the platform and team ones: each needs its default deny.
+    check_network_policies(env.policies, sorted(set(env.policies) | set(env.namespaces + env.teams)), internet_allowed=env.internet_declared())
     assert internet_egress(env.policies) <= env.internet_declared()
 
 
