@@ -143,13 +143,33 @@ def _dns_protocols(policy: dict) -> set[str]:
     return protos
 
 
-def check_network_policies(policies_by_namespace: dict, namespaces: list[str]) -> dict:
+def _is_internet(peer: dict) -> bool:
+    cidr = peer.get("ipBlock", {}).get("cidr", "")
+    return bool(cidr) and ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+
+
+def internet_egress(policies_by_namespace: dict) -> set[tuple[str, str]]:
+    """(namespace, policy name) of every policy with an egress rule to 0.0.0.0/0 (or to every peer)."""
+    found = set()
+    for namespace, policies in policies_by_namespace.items():
+        for policy in policies:
+            for rule in policy.get("spec", {}).get("egress") or []:
+                if not rule.get("to") or any(_is_internet(peer) for peer in rule["to"]):
+                    found.add((namespace, policy["metadata"]["name"]))
+    return found
+
+
+def check_network_policies(policies_by_namespace: dict, namespaces: list[str], internet_allowed=None) -> dict:
     """Reject a set that leaves a namespace open; return the set when it is sound.
 
     Every namespace needs a default deny for both directions and DNS over UDP and TCP to
     kube-dns; no allow may open a namespace to every peer (an empty peer list or an empty
-    namespaceSelector) or to the internet without naming ports.
+    namespaceSelector), to the internet without naming ports, or to ingress from the internet.
+    With internet_allowed ((namespace, policy name) pairs), egress to 0.0.0.0/0 is refused in any other policy.
     """
+    if internet_allowed is not None:
+        for namespace, name in sorted(internet_egress(policies_by_namespace) - set(internet_allowed)):
+            raise K8sPolicyError(f"namespace {namespace}: policy {name} opens egress to 0.0.0.0/0, which no path declares")
     for namespace in namespaces:
         policies = policies_by_namespace.get(namespace) or []
         if not any(_is_default_deny(p) for p in policies):
@@ -170,10 +190,104 @@ def check_network_policies(policies_by_namespace: dict, namespaces: list[str]) -
                     for peer in peers:
                         if peer.get("namespaceSelector") == {} and not peer.get("podSelector"):
                             raise K8sPolicyError(f"namespace {namespace}: policy {name} selects every namespace")
-                        cidr = peer.get("ipBlock", {}).get("cidr", "")
-                        if cidr and ipaddress.ip_network(cidr, strict=False).prefixlen == 0 and not rule.get("ports"):
-                            raise K8sPolicyError(f"namespace {namespace}: policy {name} opens {cidr} on every port")
+                        if _is_internet(peer) and key == "ingress":
+                            raise K8sPolicyError(f"namespace {namespace}: policy {name} admits ingress from the internet")
+                        if _is_internet(peer) and not rule.get("ports"):
+                            raise K8sPolicyError(f"namespace {namespace}: policy {name} opens {peer['ipBlock']['cidr']} on every port")
     return policies_by_namespace
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def selects(selector: dict | None, labels: dict) -> bool:
+    """Whether a label selector (matchLabels and matchExpressions) selects these labels; {} selects all."""
+    selector = selector or {}
+    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr["key"], expr["operator"], expr.get("values") or []
+        ok = {
+            "In": key in labels and labels[key] in values,
+            "NotIn": key not in labels or labels[key] not in values,
+            "Exists": key in labels,
+            "DoesNotExist": key not in labels,
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+def _admits(peer: dict, policy_ns: str, end: dict, ns_labels) -> bool:
+    """Whether one peer of a rule of a policy in policy_ns matches the other end of a connection.
+
+    end: {"namespace", "labels"} (a pod) or {"ip"} (outside the cluster). An ipBlock matches only addresses
+    outside the cluster: NetworkPolicy leaves pod addresses in an ipBlock to the implementation.
+    """
+    if "ipBlock" in peer:
+        if "ip" not in end:
+            return False
+        ip = ipaddress.ip_address(end["ip"])
+        block = peer["ipBlock"]
+        return ip in ipaddress.ip_network(block["cidr"], strict=False) and not any(
+            ip in ipaddress.ip_network(c, strict=False) for c in block.get("except") or []
+        )
+    if "ip" in end:
+        return False
+    if "namespaceSelector" in peer:
+        if not selects(peer["namespaceSelector"], ns_labels(end["namespace"])):
+            return False
+    elif end["namespace"] != policy_ns:
+        return False
+    return selects(peer.get("podSelector"), end["labels"])
+
+
+def _port_open(rule: dict, port: int, protocol: str) -> bool:
+    ports = rule.get("ports")
+    if not ports:
+        return True
+    for entry in ports:
+        if entry.get("protocol", "TCP") != protocol:
+            continue
+        if "port" not in entry:
+            return True
+        first = int(entry["port"])
+        if first <= port <= int(entry.get("endPort", first)):
+            return True
+    return False
+
+
+def _direction_allows(policies: list, pod: dict, ptype: str, other: dict, port: int, protocol: str, ns_labels) -> bool:
+    """Whether the policies of pod's namespace let it talk to `other` in one direction (Ingress or Egress)."""
+    key, peer_key = ("ingress", "from") if ptype == "Ingress" else ("egress", "to")
+    applying = [p for p in policies if ptype in p["spec"].get("policyTypes", []) and selects(p["spec"].get("podSelector"), pod["labels"])]
+    if not applying:
+        return True  # not isolated in this direction
+    for policy in applying:
+        for rule in policy["spec"].get(key) or []:
+            peers = rule.get(peer_key)
+            if (not peers or any(_admits(peer, pod["namespace"], other, ns_labels) for peer in peers)) and _port_open(rule, port, protocol):
+                return True
+    return False
+
+
+def path_allowed(policies_by_namespace: dict, src: dict, dst: dict, port: int, protocol: str = "TCP", namespace_labels=None) -> bool:
+    """Whether a connection from src to dst on port is allowed by both ends' NetworkPolicies.
+
+    src, dst: {"namespace", "labels"} for a pod, {"ip"} for an address outside the cluster (its end has no
+    policy). namespace_labels: {namespace: labels}; a namespace not listed has only kubernetes.io/metadata.name.
+    """
+    labels = namespace_labels or {}
+
+    def ns_labels(namespace):
+        return {NS_LABEL: namespace, **labels.get(namespace, {})}
+
+    sides = [(src, "Egress", dst), (dst, "Ingress", src)]
+    return all(
+        _direction_allows(policies_by_namespace.get(pod["namespace"], []), pod, ptype, other, port, protocol, ns_labels)
+        for pod, ptype, other in sides
+        if "namespace" in pod
+    )
 
 
 def _role(kind: str, name: str, rules: list[dict]) -> dict:

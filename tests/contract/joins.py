@@ -309,16 +309,21 @@ def check_oidc(p: Platform) -> list[str]:
 # ---------------------------------------------------------------- network
 
 
-def _cidrs(node):
+def _cidrs(node, vpc=None):
+    """Every CIDR a document names; 0.0.0.0/0 with the VPC in its `except` is the internet outside the VPC (a
+    NetworkPolicy path to a public endpoint), and only its exceptions count."""
     if isinstance(node, dict):
+        if node.get("cidr") == "0.0.0.0/0" and vpc in (node.get("except") or []):
+            yield from node["except"]
+            return
         for key, value in node.items():
             if key in ("cidr", "proxy-real-ip-cidr") and isinstance(value, str):
                 yield value
             else:
-                yield from _cidrs(value)
+                yield from _cidrs(value, vpc)
     elif isinstance(node, list):
         for value in node:
-            yield from _cidrs(value)
+            yield from _cidrs(value, vpc)
 
 
 def check_cidrs(p: Platform) -> list[str]:
@@ -328,7 +333,7 @@ def check_cidrs(p: Platform) -> list[str]:
         bad.append(f"cidr: the outputs' VPC {vpc} is not the inventory's aws_network_vpc_cidr {p.vpc_cidr}")
     network = ipaddress.ip_network(vpc)
     for path, doc in p.docs(f"gitops/{p.env}/"):
-        for cidr in _cidrs(doc):
+        for cidr in _cidrs(doc, vpc):
             if not ipaddress.ip_network(cidr).subnet_of(network):
                 bad.append(f"cidr: {path} names {cidr}, outside the VPC {vpc}")
     for cidr in p.outputs["network"]["private_subnet_cidrs"] + p.outputs["network"]["endpoint_cidrs"]:

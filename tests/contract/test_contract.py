@@ -288,13 +288,22 @@ def test_a_second_vpc_cidr_is_caught(prod):
 
 def test_a_policy_outside_the_vpc_is_caught(prod):
     p = prod.copy()
-    path = next(k for k in p.files if "charts/network-policies/" in k and "cidr" in str(p.files[k]))
+    path = next(k for k in p.files if k.startswith("gitops/prod/charts/network-policies/") and "ipBlock" in str(p.files[k]))
     doc = p.files[path][0]
     for rule in doc["spec"].get("egress", []) + doc["spec"].get("ingress", []):
         for peer in rule.get("to", []) + rule.get("from", []):
             if "ipBlock" in peer:
                 peer["ipBlock"]["cidr"] = "10.30.0.0/16"
     assert any("10.30.0.0/16, outside the VPC" in v for v in CHECKS["cidrs"](p))
+
+
+def test_an_internet_path_that_does_not_exclude_the_vpc_is_caught(prod):
+    p = prod.copy()
+    path = next(k for k in p.files if k.startswith("gitops/prod/charts/network-policies/") and "0.0.0.0/0" in str(p.files[k]))
+    for rule in p.files[path][0]["spec"]["egress"]:
+        for peer in rule["to"]:
+            peer["ipBlock"]["except"] = ["10.99.0.0/16"]
+    assert any(v.startswith(f"cidr: {path} names 0.0.0.0/0, outside the VPC") for v in CHECKS["cidrs"](p))
 
 
 # ---------------------------------------------------------------- versions

@@ -49,3 +49,25 @@ def test_privileged_namespace_admits_the_same_pod(core):
     privileged = next(n for n, ns in NAMESPACES.items() if ns.get("pod_security") == "privileged")
     pod = core.create_namespaced_pod(privileged, _privileged_pod("psa-probe"), dry_run="All")
     assert pod.metadata.name == "psa-probe"
+
+
+def _host_pod(name: str) -> client.V1Pod:
+    """What node-exporter needs: the host's PID and network namespaces and a hostPath."""
+    return client.V1Pod(
+        metadata=client.V1ObjectMeta(name=name),
+        spec=client.V1PodSpec(
+            host_network=True,
+            host_pid=True,
+            containers=[client.V1Container(name="c", image="registry.invalid/x:1", volume_mounts=[client.V1VolumeMount(name="root", mount_path="/host")])],
+            volumes=[client.V1Volume(name="root", host_path=client.V1HostPathVolumeSource(path="/"))],
+        ),
+    )
+
+
+def test_only_the_agents_namespace_admits_a_node_agent(core):
+    """observability is restricted now that node-exporter and Alloy run in agents (privileged)."""
+    with pytest.raises(ApiException) as err:
+        core.create_namespaced_pod("observability", _host_pod("agent-probe"), dry_run="All")
+    assert err.value.status == 403
+    assert "violates PodSecurity" in err.value.body
+    assert core.create_namespaced_pod("agents", _host_pod("agent-probe"), dry_run="All").metadata.name == "agent-probe"
