@@ -4,7 +4,9 @@
 
 moto evaluates no IAM policy, condition or boundary, so the policy tests decide calls with this: an explicit
 Deny wins, then any Allow whose Action, Resource and Condition (StringEquals, StringNotEquals, StringLike)
-match. Wildcards follow IAM (`*`, `?`; actions case-insensitive). NotAction, NotResource and the other
+match (StringEquals, StringNotEquals, StringLike, Bool). For resource policies (topic, queue, bucket) a
+principal such as `{"Service": "budgets.amazonaws.com"}` restricts the match to statements naming it (or `*`).
+Wildcards follow IAM (`*`, `?`; actions case-insensitive). NotAction, NotResource, NotPrincipal and the other
 condition operators are not used by the documents it decides and raise instead of guessing.
 """
 
@@ -26,6 +28,8 @@ def _condition_holds(condition: dict, context: dict) -> bool:
                 ok = actual is not None and actual in expected
             elif operator == "StringNotEquals":
                 ok = actual is None or actual not in expected
+            elif operator == "Bool":
+                ok = actual is not None and str(actual).lower() in [str(e).lower() for e in expected]
             elif operator == "StringLike":
                 ok = actual is not None and any(fnmatchcase(actual, e) for e in expected)
             else:
@@ -35,9 +39,20 @@ def _condition_holds(condition: dict, context: dict) -> bool:
     return True
 
 
-def _matches(statement: dict, action: str, resource: str, context: dict) -> bool:
-    if "NotAction" in statement or "NotResource" in statement:
-        raise ValueError(f"the evaluator does not decide NotAction/NotResource (statement {statement.get('Sid')})")
+def _names_principal(statement: dict, principal: dict | None) -> bool:
+    if principal is None:
+        return True
+    named = statement.get("Principal")
+    if named == "*":
+        return True
+    return any(fnmatchcase(value, pattern) for kind, value in principal.items() for pattern in _list((named or {}).get(kind, [])))
+
+
+def _matches(statement: dict, action: str, resource: str, context: dict, principal: dict | None = None) -> bool:
+    if "NotAction" in statement or "NotResource" in statement or "NotPrincipal" in statement:
+        raise ValueError(f"the evaluator does not decide NotAction/NotResource/NotPrincipal (statement {statement.get('Sid')})")
+    if not _names_principal(statement, principal):
+        return False
     if not any(fnmatchcase(action.lower(), a.lower()) for a in _list(statement["Action"])):
         return False
     if not any(fnmatchcase(resource, r) for r in _list(statement["Resource"])):
@@ -45,10 +60,13 @@ def _matches(statement: dict, action: str, resource: str, context: dict) -> bool
     return _condition_holds(statement.get("Condition", {}), context)
 
 
-def allowed(policy: dict, action: str, resource: str = "*", context: dict | None = None) -> bool:
-    """True when an Allow matches and no Deny does (IAM's explicit-deny rule; NotAction is not used here)."""
+def allowed(policy: dict, action: str, resource: str = "*", context: dict | None = None, principal: dict | None = None) -> bool:
+    """True when an Allow matches and no Deny does (IAM's explicit-deny rule; NotAction is not used here).
+
+    principal ({"Service": "budgets.amazonaws.com"} or {"AWS": "<arn>"}) decides a resource policy for that caller.
+    """
     context = context or {}
     statements = _list(policy["Statement"])
-    if any(s["Effect"] == "Deny" and _matches(s, action, resource, context) for s in statements):
+    if any(s["Effect"] == "Deny" and _matches(s, action, resource, context, principal) for s in statements):
         return False
-    return any(s["Effect"] == "Allow" and _matches(s, action, resource, context) for s in statements)
+    return any(s["Effect"] == "Allow" and _matches(s, action, resource, context, principal) for s in statements)

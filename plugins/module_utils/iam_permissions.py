@@ -212,6 +212,26 @@ def _bedrock_invoke(n: Naming, params: dict, kms_keys: dict, allow_missing: bool
     ]
 
 
+def _alerts_publisher(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
+    # Alertmanager's SNS receiver: publish to the alerts topic aws_messaging made, nothing else. The topic is
+    # SSE-KMS with the messaging key, so publishing needs a data key from it.
+    topic = f"arn:{n.partition}:sns:{n.region}:{n.account}:{n.prefix}-alerts"
+    statements = [_statement("PublishToTheAlertsTopic", ["sns:Publish"], topic)]
+    keys = _need_key(kms_keys, "messaging", "alerts-publisher", allow_missing)
+    if keys:
+        statements.append(_statement("EncryptWithTheMessagingKey", ["kms:GenerateDataKey", "kms:Decrypt"], keys))
+    return statements
+
+
+# Read-only CloudWatch metrics and the resource tags yet-another-cloudwatch-exporter discovers resources by.
+# None of these actions takes a resource ARN (the service authorization reference lists `*` only).
+CLOUDWATCH_EXPORTER_READ = ["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "tag:GetResources"]
+
+
+def _cloudwatch_exporter(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
+    return [_statement("ReadMetricsAndTags", CLOUDWATCH_EXPORTER_READ, "*")]
+
+
 EC2_SNAPSHOT_READ = ["ec2:DescribeVolumes", "ec2:DescribeSnapshots", "ec2:DescribeInstances", "ec2:DescribeAvailabilityZones", "ec2:DescribeTags"]
 
 
@@ -415,6 +435,8 @@ IRSA_TEMPLATES = {
     "queue-consumer": _queue_consumer,
     "neo4j-backup": _neo4j_backup,
     "bedrock-invoke": _bedrock_invoke,
+    "alerts-publisher": _alerts_publisher,
+    "cloudwatch-exporter": _cloudwatch_exporter,
 }
 
 

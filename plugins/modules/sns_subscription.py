@@ -64,7 +64,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 subscription_arn:
-  description: ARN of the subscription (empty in check mode when it would be created or after deletion).
+  description: >-
+    ARN of the subscription (empty in check mode when it would be created, after deletion, and while an e-mail
+    or HTTPS subscription waits for its owner's confirmation: then the module changes nothing).
   returned: always
   type: str
   sample: arn:aws:sns:eu-west-1:123456789012:p-events:0e4f9f6b-7a1f-4e2a-9a0e-2b0f1d1f3c11
@@ -106,13 +108,20 @@ def _same(key, current, wanted):
     return str(current or "").lower() == str(wanted or "").lower()
 
 
+PENDING = "PendingConfirmation"
+
+
 def find_subscription(client, topic_arn, protocol, endpoint):
+    """The subscription's ARN, PENDING while an e-mail or HTTPS owner has not confirmed it, else None."""
     paginator = client.get_paginator("list_subscriptions_by_topic")
+    found = None
     for page in paginator.paginate(TopicArn=topic_arn):
         for sub in page.get("Subscriptions", []):
-            if sub["Protocol"] == protocol and sub["Endpoint"] == endpoint and sub["SubscriptionArn"] not in ("PendingConfirmation", "Deleted"):
-                return sub["SubscriptionArn"]
-    return None
+            if sub["Protocol"] == protocol and sub["Endpoint"] == endpoint and sub["SubscriptionArn"] != "Deleted":
+                if sub["SubscriptionArn"] != PENDING:
+                    return sub["SubscriptionArn"]
+                found = PENDING
+    return found
 
 
 def ensure_subscription(client, params, check_mode):
@@ -127,6 +136,10 @@ def ensure_subscription(client, params, check_mode):
             return False, "", [], {}, {}
         raise ValueError(f"topic {topic_arn} does not exist") from None
     wanted = desired_attributes(params)
+    if arn == PENDING:
+        # Subscribed and waiting for its owner: subscribing again would only resend the confirmation, and a
+        # pending subscription has no ARN to set attributes on or to unsubscribe (SNS expires it after 3 days).
+        return False, "", [], {}, {}
     if params.get("state") == "absent":
         if arn and not check_mode:
             client.unsubscribe(SubscriptionArn=arn, aws_retry=True)

@@ -199,9 +199,15 @@ def check_irsa(p: Platform) -> list[str]:
         declared = entry.get("service_accounts") or []
         if found and not declared:
             bad.append(f"irsa: {name}'s values set a role annotation, but the catalog declares no chart service account")
+        # A chart may run several accounts (kube-prometheus-stack: prometheus, alertmanager): every annotation is
+        # the role of one of them, and each account gets the annotations that carry its role.
+        declared_roles = {roles.get(f"{entry['namespace']}/{account}") for account in declared}
+        for where, value in found:
+            if declared and value not in declared_roles:
+                bad.append(f"irsa: {name} sets {'.'.join(where)}={value}, the role of none of its accounts {declared}")
         for account in declared:
             key = f"{entry['namespace']}/{account}"
-            chart_accounts[key] = [value for _, value in found]
+            chart_accounts[key] = [value for _, value in found if value == roles.get(key)]
     for key, arn in sorted(manifest_accounts.items()):
         if arn is not None and roles.get(key) != arn:
             bad.append(f"irsa: ServiceAccount {key} in the tree carries {arn}, the role of {key} is {roles.get(key)}")

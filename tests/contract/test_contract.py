@@ -73,6 +73,15 @@ def test_a_chart_account_with_the_wrong_role_is_caught(prod):
     assert any("the chart account observability/prometheus is annotated" in v for v in CHECKS["irsa"](p))
 
 
+def test_a_second_chart_account_with_the_first_ones_role_is_caught(prod):
+    p = prod.copy()
+    values = p.files["gitops/prod/values/kube-prometheus-stack/cluster.yaml"][0]
+    values["alertmanager"]["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"] = p.outputs["irsa"]["roles"]["observability/prometheus"]
+    found = CHECKS["irsa"](p)
+    assert any("the chart account observability/alertmanager is annotated []" in v for v in found), found
+    assert any("the chart account observability/prometheus is annotated" in v for v in found), found
+
+
 def test_an_inventory_role_missing_from_the_outputs_is_caught(prod):
     p = prod.copy()
     p.irsa_entries.append({"namespace": "platform", "service_account": "new-worker", "template": "queue-consumer"})

@@ -217,3 +217,19 @@ def test_bedrock_invoke_only_invokes_models_in_region_or_through_own_profiles():
     # Models in other regions only through the account's inference profiles (cross-region inference).
     assert doc["InvokeModelsThroughProfiles"]["Resource"] == "arn:aws:bedrock:*::foundation-model/*"
     assert doc["InvokeModelsThroughProfiles"]["Condition"] == {"StringLike": {"bedrock:InferenceProfileArn": profiles}}
+
+
+def test_alerts_publisher_publishes_only_to_the_alerts_topic():
+    doc = build("alerts-publisher")
+    alerts = f"arn:aws:sns:eu-west-1:{ACCOUNT}:acme-dev-alerts"
+    assert allowed(doc, "sns:Publish", alerts)
+    assert not allowed(doc, "sns:Publish", f"arn:aws:sns:eu-west-1:{ACCOUNT}:acme-dev-domain-events")
+    assert not allowed(doc, "sns:Subscribe", alerts)
+    assert allowed(doc, "kms:GenerateDataKey", KEYS["messaging"]) and not allowed(doc, "kms:GenerateDataKey", KEYS["secrets"])
+
+
+def test_cloudwatch_exporter_only_reads_metrics_and_tags():
+    doc = build("cloudwatch-exporter")
+    assert actions(doc) == {"cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "tag:GetResources"}
+    for write in ("cloudwatch:PutMetricData", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "tag:TagResources", "sqs:ReceiveMessage"):
+        assert not allowed(doc, write, "*"), write

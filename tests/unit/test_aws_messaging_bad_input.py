@@ -39,6 +39,8 @@ def _fails_before_api(tmp_path, extra, needle):
         ({"aws_messaging_queues": [{"name": "jobs", "max_receive_count": "many"}]}, "max_receive_count"),
         ({"aws_messaging_queues": [{"name": "jobs", "subscriptions": [{"filter_policy": {}}]}]}, "topic"),
         ({"aws_messaging_topics": [{"name": "events", "kms": "x"}]}, "kms"),
+        ({"aws_messaging_alerts_subscriptions": [{"protocol": "sms", "endpoint": "+4400"}]}, "protocol"),
+        ({"aws_messaging_alerts_subscriptions": [{"protocol": "email"}]}, "endpoint"),
     ],
 )
 def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
@@ -65,6 +67,15 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
             "filter_policy_scope must be MessageAttributes or MessageBody (got ['Body'])",
         ),
         ({"aws_messaging_alerts_topic_name": "p alerts"}, "aws_messaging_alerts_topic_name must match ^[A-Za-z0-9_-]{1,256}$ (got 'p alerts')"),
+        (
+            {"aws_messaging_alerts_subscriptions": [{"protocol": "email", "endpoint": "oncall"}]},
+            "aws_messaging_alerts_subscriptions e-mail endpoints must be addresses (got ['oncall'])",
+        ),
+        (
+            {"aws_messaging_alerts_subscriptions": [{"protocol": "https", "endpoint": "http://hooks.example.com/x"}]},
+            "aws_messaging_alerts_subscriptions https endpoints must start with https:// (got ['http://hooks.example.com/x'])",
+        ),
+        ({"aws_messaging_dlq_age_alarm_seconds": 30}, "aws_messaging_dlq_age_alarm_seconds must be 60 to 1209600 (got '30')"),
         ({"aws_messaging_dlq_retention_seconds": 30}, "aws_messaging_dlq_retention_seconds must be 60 to 1209600 (got '30')"),
         (
             {"aws_messaging_queues": [{"name": "jobs"}], "aws_messaging_kms_key_arn": "alias/x"},
@@ -86,7 +97,9 @@ def test_rule_fails_with_its_own_message(tmp_path, extra, needle):
 
 
 def test_good_input_passes_every_rule(tmp_path):
-    result, _ = _run(tmp_path, {"aws_messaging_queues": [{"name": "jobs", "subscriptions": [{"topic": "events"}]}]})
+    subscribers = [{"protocol": "email", "endpoint": "oncall@example.com"}, {"protocol": "https", "endpoint": "https://hooks.example.com/alerts"}]
+    queues = [{"name": "jobs", "subscriptions": [{"topic": "events"}]}]
+    result, _ = _run(tmp_path, {"aws_messaging_queues": queues, "aws_messaging_alerts_subscriptions": subscribers})
     assert_validation_passed(result)
 
 

@@ -141,6 +141,29 @@ def test_subscription_to_a_missing_topic(sns, queue_arn):
         sns_subscription.ensure_subscription(wrap(sns), params(arn, queue_arn), check_mode=False)
 
 
+def test_a_pending_confirmation_is_not_subscribed_again():
+    # moto confirms e-mail subscriptions at once; real SNS lists them as PendingConfirmation until the owner clicks.
+    client = boto3.client("sns", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106 dummy keys, no call leaves the Stubber
+    topic = "arn:aws:sns:eu-west-1:123456789012:p-alerts"
+    pending = {"SubscriptionArn": "PendingConfirmation", "Owner": "123456789012", "Protocol": "email", "Endpoint": "oncall@example.com"}
+    listed = {"Subscriptions": [{**pending, "TopicArn": topic}]}
+    wanted = {"topic_arn": topic, "protocol": "email", "endpoint": "oncall@example.com", "state": "present"}
+    with Stubber(client) as stubber:
+        for _ in range(2):  # check run, then real run: neither subscribes nor sets attributes
+            stubber.add_response("list_subscriptions_by_topic", listed, {"TopicArn": topic})
+        assert sns_subscription.ensure_subscription(client, wanted, check_mode=True) == (False, "", [], {}, {})
+        assert sns_subscription.ensure_subscription(client, wanted, check_mode=False) == (False, "", [], {}, {})
+        stubber.assert_no_pending_responses()
+
+
+def test_an_email_subscription_is_created_once(sns, topic):
+    client = wrap(sns)
+    wanted = {"topic_arn": topic, "protocol": "email", "endpoint": "oncall@example.com", "state": "present"}
+    assert sns_subscription.ensure_subscription(client, wanted, check_mode=False)[0] is True
+    assert sns_subscription.ensure_subscription(client, wanted, check_mode=False)[0] is False
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions(sns, topic)] == [("email", "oncall@example.com")]
+
+
 def test_unset_options_are_left_alone():
     assert sns_subscription.desired_attributes({"filter_policy": None, "raw_message_delivery": None}) == {}
     assert sns_subscription.desired_attributes({"filter_policy": {}, "filter_policy_scope": "MessageBody"}) == {"FilterPolicy": ""}

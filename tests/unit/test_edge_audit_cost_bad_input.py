@@ -19,6 +19,8 @@ PLATFORM = {
     "platform_tags": {"Project": "P", "Env": "local", "Owner": "o"},
     "platform_outputs_dir": "/nonexistent/outputs",
     "aws_kms_outputs": {"audit": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/k"}},
+    # aws_edge's alarm topic default reads it (else the outputs lookup, which the arg spec would evaluate).
+    "aws_messaging_outputs": {"alerts_topic_arn": "arn:aws:sns:eu-west-1:123456789012:p-local-alerts"},
 }
 FIRST_API_TASK = {
     "aws_edge": "Request the edge certificate",

@@ -60,12 +60,20 @@ def test_topics_are_encrypted_tagged_and_their_policy_is_sound(sns, messaging, o
     assert tags["Component"] == "messaging" and tags["Env"] == platform["env"] and tags["Project"] == platform["project"]
 
 
-def test_alerts_topic_lets_cloudwatch_and_eventbridge_publish_for_this_account_only(sns, messaging, platform):
+def test_alerts_topic_lets_cloudwatch_eventbridge_and_budgets_publish_for_this_account_only(sns, messaging, platform):
     policy = json.loads(sns.get_topic_attributes(TopicArn=messaging["alerts_topic_arn"])["Attributes"]["Policy"])
     publishers = next(s for s in policy["Statement"] if s["Sid"] == "AllowServicePublishers")
-    # EventBridge: the break-glass rule of aws_access.
-    assert publishers["Principal"] == {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}
+    # EventBridge: the break-glass rule of aws_access; Budgets: the thresholds of aws_cost.
+    assert publishers["Principal"] == {"Service": ["budgets.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]}
     assert publishers["Condition"] == {"StringEquals": {"aws:SourceAccount": platform["account"]}}
+
+
+def test_alerts_topic_reaches_the_inventory_subscribers(sns, messaging, platform):
+    subs = sns.list_subscriptions_by_topic(TopicArn=messaging["alerts_topic_arn"])["Subscriptions"]
+    assert sorted((s["Protocol"], s["Endpoint"]) for s in subs) == [
+        ("email", "platform-alerts@example.com"),
+        ("https", f"https://oncall.example.com/hooks/sns/{platform['env']}"),
+    ]
 
 
 def test_work_queue_attributes(sqs, jobs, outputs, messaging):
@@ -115,7 +123,7 @@ def test_alarms_watch_dlq_depth_and_message_age(aws, messaging, platform):
     cw = aws("cloudwatch")
     prefix = platform["prefix"]
     alarms = {a["AlarmName"]: a for a in cw.describe_alarms(AlarmNamePrefix=prefix)["MetricAlarms"]}
-    depth, age = alarms[f"{prefix}-jobs-dlq-depth"], alarms[f"{prefix}-jobs-age"]
+    depth, age, dlq_age = alarms[f"{prefix}-jobs-dlq-depth"], alarms[f"{prefix}-jobs-age"], alarms[f"{prefix}-jobs-dlq-age"]
     assert (depth["Namespace"], depth["MetricName"], depth["ComparisonOperator"], depth["Threshold"]) == (
         "AWS/SQS",
         "ApproximateNumberOfMessagesVisible",
@@ -125,7 +133,9 @@ def test_alarms_watch_dlq_depth_and_message_age(aws, messaging, platform):
     assert depth["Dimensions"] == [{"Name": "QueueName", "Value": f"{prefix}-jobs-dlq"}]
     assert (age["MetricName"], age["Threshold"]) == ("ApproximateAgeOfOldestMessage", 900.0)
     assert age["Dimensions"] == [{"Name": "QueueName", "Value": f"{prefix}-jobs"}]
-    for alarm in (depth, age):
+    assert (dlq_age["MetricName"], dlq_age["Threshold"]) == ("ApproximateAgeOfOldestMessage", 86400.0)
+    assert dlq_age["Dimensions"] == [{"Name": "QueueName", "Value": f"{prefix}-jobs-dlq"}]
+    for alarm in (depth, age, dlq_age):
         assert alarm["AlarmActions"] == [messaging["alerts_topic_arn"]]
         tags = {t["Key"]: t["Value"] for t in cw.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"]}
         assert tags == {
@@ -137,7 +147,7 @@ def test_alarms_watch_dlq_depth_and_message_age(aws, messaging, platform):
         }
 
 
-def test_a_message_received_too_often_lands_in_the_dlq(sqs, sns, messaging, jobs):
+def test_a_message_received_too_often_lands_in_the_dlq(aws, sqs, sns, messaging, jobs):
     """Publish to the topic, receive without deleting max_receive_count times, find it in the DLQ."""
     topic = messaging["topics"]["domain-events"]
     attrs = {"type": {"DataType": "String", "StringValue": "job.requested"}}
@@ -152,4 +162,11 @@ def test_a_message_received_too_often_lands_in_the_dlq(sqs, sns, messaging, jobs
     assert sqs.receive_message(QueueUrl=jobs["url"], MaxNumberOfMessages=10, VisibilityTimeout=0).get("Messages", []) == []
     dead = sqs.receive_message(QueueUrl=jobs["dlq_url"], MaxNumberOfMessages=10).get("Messages", [])
     assert [m["Body"] for m in dead] == ["poison job"]
+    # The DLQ that now holds a message has its depth and age alarms, pointed at the alerts topic. (moto does not
+    # evaluate alarms against SQS metrics: that they fire is AWS's part, that they exist and where they go is ours.)
+    dlq = [{"Name": "QueueName", "Value": jobs["dlq_url"].rsplit("/", 1)[1]}]
+    for metric in ("ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"):
+        # moto answers describe_alarms_for_metric without applying the dimensions: filter them here.
+        found = aws("cloudwatch").describe_alarms_for_metric(MetricName=metric, Namespace="AWS/SQS", Dimensions=dlq)["MetricAlarms"]
+        assert [a["AlarmActions"] for a in found if a["Dimensions"] == dlq] == [[messaging["alerts_topic_arn"]]], metric
     sqs.delete_message(QueueUrl=jobs["dlq_url"], ReceiptHandle=dead[0]["ReceiptHandle"])
