@@ -39,6 +39,7 @@ def run(tmp_path, extra):
         ({"gitops_velero_schedules": "daily"}, "gitops_velero_schedules"),
         ({"gitops_extra_addons": [{"name": "x", "namespace": "x", "tier": "core"}]}, "tier"),
         ({"gitops_ha": "sometimes"}, "gitops_ha"),
+        ({"gitops_previews_enabled": "maybe"}, "gitops_previews_enabled"),
     ],
 )
 def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
