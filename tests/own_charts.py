@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import subprocess
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -44,3 +45,25 @@ def helm_template(root: Path, release: str, chart: str, namespace: str, value_fi
 def own_chart_objects(root: Path, env: str) -> dict:
     """{add-on: [objects]}: ``helm template`` of each own chart of the environment, with its value files."""
     return {name: helm_template(root, name, chart, ns, files) for name, (chart, ns, files) in own_chart_apps(root, env).items()}
+
+
+PREVIEW_NAMESPACE_CHART = CHARTS + "previews/namespace"
+
+
+def sample_preview(root: Path, env: str, number: int = 7) -> tuple:
+    """One pull request's preview: (the namespace Application the ApplicationSet makes for PR ``number``, its
+    objects by ``helm template`` of the baseline chart, the app's Application)."""
+    appsets = {o["metadata"]["name"]: o for o in own_chart_objects(root, env)["previews"] if o["kind"] == "ApplicationSet"}
+
+    def generated(name):
+        text = yaml.safe_dump(appsets[name]["spec"]["template"], width=1000).replace("{{ .number }}", str(number))
+        return yaml.safe_load(text)
+
+    app = generated("preview-namespaces")
+    source = app["spec"]["source"]
+    assert source["path"] == PREVIEW_NAMESPACE_CHART
+    with tempfile.TemporaryDirectory() as scratch:
+        values = Path(scratch) / "values.yaml"
+        values.write_text(yaml.safe_dump(source["helm"]["valuesObject"]))
+        objs = helm_template(root, source["helm"]["releaseName"], PREVIEW_NAMESPACE_CHART, app["spec"]["destination"]["namespace"], [values])
+    return app, objs, generated("previews")

@@ -11,10 +11,13 @@ BASE = {
     "platform_aws_region": "eu-west-1",
     "platform_aws_account_id": "111111111111",
     "platform_prefix": "p-dev",
+    "platform_slug": "p",
     "platform_workspace": "/nonexistent-workspace",
     "platform_outputs_dir": "/nonexistent-workspace/.outputs/dev",
     # Otherwise read from the edge outputs (the mosaic.platform.outputs lookup).
     "gitops_domain": "dev.example.com",
+    "gitops_github_app_id": "100001",
+    "gitops_github_app_installation_id": "200002",
 }
 FIRST_TASK_AFTER_RULES = "Read the outputs of the aws and cluster phases"
 SCHEDULE = {"name": "daily", "schedule": "0 2 * * *", "ttl": "720h"}
@@ -41,6 +44,7 @@ def run(tmp_path, extra):
         ({"gitops_ha": "sometimes"}, "gitops_ha"),
         ({"gitops_auth_group_roles": [{"group": "ops", "argocd": "role:admin", "grafana": "GrafanaAdmin"}]}, "GrafanaAdmin"),
         ({"gitops_auth_group_roles": [{"group": "ops", "argocd": "role:admin"}]}, "grafana"),
+        ({"gitops_previews_enabled": "maybe"}, "gitops_previews_enabled"),
     ],
 )
 def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
@@ -74,6 +78,10 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
             "gitops_keda_consumers max_replicas must be at least 1 (got {'w': 0})",
         ),
         ({"gitops_slo_availability": 1.5}, "gitops_slo_availability must be a fraction strictly between 0 and 1, such as 0.995 (got '1.5')"),
+        (
+            {"gitops_github_app_id": ""},
+            "gitops_github_app_id and gitops_github_app_installation_id must be the GitHub App's numeric ids (got '' and '200002')",
+        ),
         ({"gitops_output_dir": "relative/tree"}, "gitops_output_dir must be an absolute path (got 'relative/tree')"),
         (
             {"gitops_auth_group_roles": [{"group": "ops') || 'Admin", "argocd": "role:admin", "grafana": "Admin"}]},

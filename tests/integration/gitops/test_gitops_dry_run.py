@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from own_charts import own_chart_objects
+from own_charts import own_chart_objects, sample_preview
 
 ROOT = Path(__file__).resolve().parents[3]
 CRDS = Path(os.environ.get("MOSAIC_CRDS_DIR") or ROOT / ".cache" / "crds")
@@ -93,6 +93,18 @@ def test_every_manifest_passes_a_server_side_dry_run(namespaces, name):
     assert result.returncode == 0, result.stderr
     accepted = [line for line in result.stdout.splitlines() if "(server dry run)" in line]
     assert len(accepted) == len(files) + len(charts), result.stdout
+
+
+@pytest.mark.parametrize("env", ["dev", "local"])  # one Traefik (HTTPRoute) and one ingress-nginx (Ingress) environment
+def test_a_sample_previews_namespace_passes_a_server_side_dry_run(namespaces, env):
+    app, objs, _ = sample_preview(ROOT, env)
+    namespace = app["spec"]["destination"]["namespace"]
+    if kubectl("get", "namespace", namespace).returncode != 0:
+        labelled = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace, "labels": {"platform.mosaic/test": "gitops"}}}
+        assert kubectl("apply", "-f", "-", stdin=yaml.safe_dump(labelled)).returncode == 0
+    result = kubectl("apply", "--dry-run=server", "-f", "-", stdin=yaml.safe_dump_all(objs))
+    assert result.returncode == 0, result.stderr
+    assert {o["kind"] for o in objs} >= {"Namespace", "NetworkPolicy"} and ({"HTTPRoute", "Ingress"} & {o["kind"] for o in objs})
 
 
 def test_a_broken_manifest_is_rejected(namespaces):

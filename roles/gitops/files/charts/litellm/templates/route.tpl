@@ -16,6 +16,12 @@ spec:
         - {name: litellm, port: 4000}
       # Streamed completions (SSE) may last up to an hour, like the ALB idle timeout.
       timeouts: {request: 3600s, backendRequest: 3600s}
+      # HSTS on every public route.
+      filters:
+        - type: ResponseHeaderModifier
+          responseHeaderModifier:
+            set:
+              - {name: Strict-Transport-Security, value: "max-age=31536000; includeSubDomains"}
 {{- else }}
 apiVersion: networking.k8s.io/v1
 kind: Ingress
