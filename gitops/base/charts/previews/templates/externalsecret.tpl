@@ -9,7 +9,7 @@ metadata:
     {{- include "platform.labels" . | nindent 4 }}
 spec:
   refreshInterval: {{ .Values.refreshInterval }}
-  secretStoreRef: {kind: ClusterSecretStore, name: {{ .Values.secretStore }}}
+  secretStoreRef: {kind: SecretStore, name: {{ .Values.secretStore }}}
   target: {name: github-previews, creationPolicy: Owner}
   data:
     - secretKey: token
