@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the CI deploy role's policy from a recorded converge (scripts/deploy_policy.sh records it).
 
-deploy_policy.py reduce RECORDING.jsonl   distinct calls -> roles/aws_identity/files/deploy_calls.json
+deploy_policy.py reduce RECORDING.jsonl   distinct calls (and deploy_calls_unrecorded.json) -> deploy_calls.json
 deploy_policy.py generate                 deploy_calls.json -> roles/aws_identity/files/deploy_policy.json
 deploy_policy.py check                    exit 1 when deploy_policy.json is stale versus the generator
 """
@@ -20,6 +20,8 @@ from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy impo
 
 FILES = ROOT / "roles" / "aws_identity" / "files"
 CALLS, POLICY = FILES / "deploy_calls.json", FILES / "deploy_policy.json"
+# Calls a real account sees that the emulator cannot record (it lacks the API): listed by hand, each with why.
+UNRECORDED = FILES / "deploy_calls_unrecorded.json"
 # inventories/local, where the recording runs (moto's fixed account).
 LOCAL = {"Partition": "aws", "Prefix": "legacyplatform-local", "Slug": "legacyplatform", "Env": "local", "Account": "123456789012", "Region": "eu-west-1"}
 
@@ -35,7 +37,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.command == "reduce":
         with open(args.recording, encoding="utf-8") as handle:
-            CALLS.write_text(dump({"values": LOCAL, "calls": reduce_calls(handle, LOCAL)}))
+            unrecorded = json.loads(UNRECORDED.read_text())["calls"]
+            CALLS.write_text(dump({"values": LOCAL, "calls": reduce_calls(handle, LOCAL, unrecorded)}))
         return 0
     recorded = json.loads(CALLS.read_text())
     policy = dump(generate(recorded["calls"], recorded["values"]))

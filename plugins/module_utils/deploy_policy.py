@@ -54,6 +54,20 @@ IAM_ACTION = {
     "s3:DeleteBucketEncryption": "s3:PutEncryptionConfiguration",
     "s3:DeleteBucketOwnershipControls": "s3:PutBucketOwnershipControls",
     "s3:GetBucketLocation": "s3:GetBucketLocation",
+    # AWS Budgets authorizes its operations with two actions (Service Authorization Reference, budgets).
+    "budgets:CreateBudget": "budgets:ModifyBudget",
+    "budgets:UpdateBudget": "budgets:ModifyBudget",
+    "budgets:DeleteBudget": "budgets:ModifyBudget",
+    "budgets:CreateNotification": "budgets:ModifyBudget",
+    "budgets:UpdateNotification": "budgets:ModifyBudget",
+    "budgets:DeleteNotification": "budgets:ModifyBudget",
+    "budgets:CreateSubscriber": "budgets:ModifyBudget",
+    "budgets:UpdateSubscriber": "budgets:ModifyBudget",
+    "budgets:DeleteSubscriber": "budgets:ModifyBudget",
+    "budgets:DescribeBudget": "budgets:ViewBudget",
+    "budgets:DescribeBudgets": "budgets:ViewBudget",
+    "budgets:DescribeNotificationsForBudget": "budgets:ViewBudget",
+    "budgets:DescribeSubscribersForNotification": "budgets:ViewBudget",
 }
 
 # Where the platform names resources (the `<prefix>-...`, `<slug>/<env>/...` conventions of the roles).
@@ -132,8 +146,9 @@ def call_resource(service: str, params: dict, v: dict) -> str:
         return params["Name"] if params["Name"].startswith("arn:") else f"arn:{p}:cloudtrail:{region}:{account}:trail/{params['Name']}"
     if service == "backup" and params.get("BackupVaultName"):
         return f"arn:{p}:backup:{region}:{account}:backup-vault:{params['BackupVaultName']}"
-    if service == "budgets" and params.get("BudgetName"):
-        return f"arn:{p}:budgets::{account}:budget/{params['BudgetName']}"
+    budget = params.get("BudgetName") or (params.get("Budget") or {}).get("BudgetName")
+    if service == "budgets" and budget:
+        return f"arn:{p}:budgets::{account}:budget/{budget}"
     return "*"
 
 
@@ -153,9 +168,12 @@ def emulation_only(call: dict) -> bool:
     return call["action"] == "identitystore:CreateGroup" or ":role/AWSReservedSSO_" in call["resource"]
 
 
-def reduce_calls(lines, values: dict) -> list[dict]:
-    """Recorded JSON lines -> the sorted distinct {action, resource[, context]} calls, without the local emulation's."""
-    seen = set()
+def reduce_calls(lines, values: dict, unrecorded: list[dict] = ()) -> list[dict]:
+    """Recorded JSON lines -> the sorted distinct {action, resource[, context]} calls, without the local emulation's.
+
+    `unrecorded`: calls the emulator cannot record (it lacks the API, so the module stops before the write), each
+    {action, resource, why}, added as they are."""
+    seen = {(c["action"], c["resource"], ()) for c in unrecorded}
     for line in lines:
         record = json.loads(line)
         params = record.get("params", {})

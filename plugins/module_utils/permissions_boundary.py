@@ -46,6 +46,7 @@ PLATFORM_SERVICES = [
     "athena",
     "bedrock",
     "budgets",
+    "ce",
     "cloudtrail",
     "cloudwatch",
     "cognito-idp",

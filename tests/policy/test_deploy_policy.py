@@ -57,6 +57,35 @@ def test_botocore_operations_map_to_iam_actions():
     assert call_resource("sqs", {"QueueUrl": "http://h/1/acme-dev-jobs"}, VALUES) == "arn:aws:sqs:eu-west-1:123456789012:acme-dev-jobs"
 
 
+@pytest.mark.parametrize(
+    ("operation", "action"),
+    [
+        ("CreateBudget", "ModifyBudget"),
+        ("CreateSubscriber", "ModifyBudget"),
+        ("UpdateBudget", "ModifyBudget"),
+        ("DescribeBudget", "ViewBudget"),
+        ("DescribeSubscribersForNotification", "ViewBudget"),
+        ("TagResource", "TagResource"),
+    ],
+)
+def test_budgets_operations_map_to_the_two_budgets_actions(operation, action):
+    # IAM knows no budgets:CreateBudget or budgets:DescribeBudget: a policy naming them would allow nothing.
+    assert iam_action("budgets", operation) == f"budgets:{action}"
+
+
+def test_a_budget_created_by_name_is_scoped_to_it():
+    params = {"AccountId": ACCOUNT, "Budget": {"BudgetName": "acme-dev-total"}}
+    assert call_resource("budgets", params, VALUES) == f"arn:aws:budgets::{ACCOUNT}:budget/acme-dev-total"
+
+
+def test_calls_the_emulator_cannot_record_join_the_recording(policy):
+    unrecorded = [{"action": "ce:UpdateCostAllocationTagsStatus", "resource": "*", "why": "moto lacks it"}]
+    calls = reduce_calls(RECORDING, VALUES, unrecorded)
+    assert {"action": "ce:UpdateCostAllocationTagsStatus", "resource": "*"} in calls
+    assert allowed(render(generate(calls, VALUES), dict(VALUES, Boundary=BOUNDARY)), "ce:UpdateCostAllocationTagsStatus", "*")
+    assert not allowed(policy, "ce:UpdateCostAllocationTagsStatus", "*")
+
+
 def test_every_recorded_call_replays_allowed(calls, policy):
     for call in calls:
         context = call.get("context", {})
@@ -125,6 +154,13 @@ def _is_bootstrap(call):
 
 def test_the_committed_policy_is_what_the_generator_makes_of_the_recording():
     assert generate(RECORDED["calls"], RECORDED["values"]) == TEMPLATE, "stale: run scripts/deploy_policy.py generate"
+
+
+def test_the_unrecorded_calls_are_in_the_committed_recording():
+    unrecorded = json.loads((FILES / "deploy_calls_unrecorded.json").read_text())["calls"]
+    assert unrecorded and all(call["why"] for call in unrecorded)
+    for call in unrecorded:
+        assert {"action": call["action"], "resource": call["resource"]} in RECORDED["calls"], call
 
 
 def test_the_recording_covers_every_phase_of_a_converge():
