@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from gitops_helpers import ENVS, ROOT
+from gitops_helpers import ENVS, ROOT, merged_values
 from own_charts import sample_preview
-from test_previews_and_gateway import PREVIEW_ENVS, _merged, _objects
+from test_previews_and_gateway import PREVIEW_ENVS, _objects
 
 HSTS_RE = re.compile(r"max-age=(\d+); includeSubDomains")
 
@@ -40,7 +40,7 @@ def test_every_public_route_sends_hsts(env):
             assert values and _hsts_ok(values[0]), f"{env} HTTPRoute {route['metadata']['name']}: no HSTS"
     ingresses = [i for i in ingresses if i["spec"].get("ingressClassName") == "nginx"]
     if ingresses:
-        config = _merged(env, "ingress-nginx")["controller"]["config"]
+        config = merged_values(env, "ingress-nginx")["controller"]["config"]
         assert config["hsts"] == "true" and config["hsts-include-subdomains"] == "true"
         assert int(config["hsts-max-age"]) >= 31536000
     assert routes or ingresses, f"{env}: no public route at all"

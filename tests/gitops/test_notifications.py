@@ -11,30 +11,15 @@ import re
 
 import pytest
 import yaml
-from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import values_files
-from gitops_helpers import ENVS, ROOT
+from gitops_helpers import ENVS, ROOT, merged_values
 from own_charts import own_chart_objects
 
 TRIGGERS = {"on-deployed", "on-sync-failed", "on-health-degraded"}
 URL_EXPR = '{{index .app.metadata.annotations "preview.mosaic/url"}}'
 
 
-def _merged(env, addon):
-    merged = {}
-    for path in values_files(env, addon):
-        merged = _deep(merged, yaml.safe_load((ROOT / path).read_text()) or {})
-    return merged
-
-
-def _deep(base, over):
-    out = dict(base)
-    for key, value in over.items():
-        out[key] = _deep(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
 def _notifications(env):
-    return _merged(env, "argo-cd")["notifications"]
+    return merged_values(env, "argo-cd")["notifications"]
 
 
 def _secret(env):

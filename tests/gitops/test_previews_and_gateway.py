@@ -11,8 +11,7 @@ import re
 
 import pytest
 import yaml
-from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import values_files
-from gitops_helpers import ENVS, ROOT
+from gitops_helpers import ENVS, ROOT, merged_values
 from own_charts import own_chart_objects, sample_preview
 
 PREVIEW_ENVS = [e for e in ENVS if e != "prod"]
@@ -24,21 +23,6 @@ TRAEFIK_ENVS = [e for e in ENVS if (ROOT / "gitops" / e / "apps" / "traefik.yaml
 
 def _yaml(path):
     return yaml.safe_load((ROOT / path).read_text())
-
-
-def _merged(env, addon):
-    merged = {}
-    for path in values_files(env, addon):
-        layer = _yaml(path) or {}
-        merged = _deep(merged, layer)
-    return merged
-
-
-def _deep(base, over):
-    out = dict(base)
-    for key, value in over.items():
-        out[key] = _deep(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
 
 
 def _objects(env, kind):
@@ -145,7 +129,7 @@ def test_a_sample_pr_renders_its_namespace_policies_and_route(env):
 
 @pytest.mark.parametrize("env", TRAEFIK_ENVS)
 def test_no_gateway_listener_takes_routes_from_every_namespace(env):
-    listeners = _merged(env, "traefik")["gateway"]["listeners"]
+    listeners = merged_values(env, "traefik")["gateway"]["listeners"]
     for name, listener in listeners.items():
         policy = listener.get("namespacePolicy") or {}
         assert policy.get("from") == "Selector", f"{env} listener {name}: {policy}"
