@@ -34,13 +34,37 @@ def with_phase(rows):
     return [row if len(row) == 3 else (*row, "assert") for row in rows]
 
 
-def assert_rejected(tmp_path, role, extra, needle, phase):
-    result = run_role(tmp_path, role, {**PLATFORM, **extra})
-    out = assert_rule_failed(result, needle, FIRST_API_TASK[role])
+def assert_failed_before(result, role, needle, phase, first_api_task):
+    """The run stopped at the rule (or the argument spec) naming `needle`, before `first_api_task`."""
+    out = assert_rule_failed(result, needle, first_api_task)
     if phase == "spec":
         assert_spec_failed(result, needle)
     else:
         assert f"TASK [mosaic.platform.{role} : Check that" in out
+
+
+def assert_rejected(tmp_path, role, extra, needle, phase):
+    assert_failed_before(run_role(tmp_path, role, {**PLATFORM, **extra}), role, needle, phase, FIRST_API_TASK[role])
+
+
+def run_entry_point(tmp_path, role, tasks_from, extra, name="probe.yml"):
+    """One entry point of a role (its own argument spec and rules), every AWS call on a closed port."""
+    playbook = tmp_path / name
+    playbook.write_text(f"""
+- name: Bad input probe of {role} {tasks_from}
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/mosaic.platform.aws:
+      endpoint_url: http://127.0.0.1:9
+      region: eu-west-1
+  tasks:
+    - name: Run the entry point
+      ansible.builtin.include_role:
+        name: mosaic.platform.{role}
+        tasks_from: {tasks_from}
+""")
+    return run_playbook(playbook, {**PLATFORM, **extra})
 
 
 @pytest.mark.parametrize("role", sorted(FIRST_API_TASK))
@@ -206,30 +230,8 @@ def test_aws_cost_rejects_bad_input(tmp_path, extra, needle, phase):
     assert_rejected(tmp_path, "aws_cost", extra, needle, phase)
 
 
-COST_REPORT_PLAY = """
-- name: Bad input probe of the cost report
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/mosaic.platform.aws:
-      endpoint_url: http://127.0.0.1:9
-      region: eu-west-1
-  tasks:
-    - name: Report the cost
-      ansible.builtin.include_role:
-        name: mosaic.platform.aws_cost
-        tasks_from: cost_report
-"""
-
-
-def run_cost_report(tmp_path, extra):
-    playbook = tmp_path / "probe.yml"
-    playbook.write_text(COST_REPORT_PLAY)
-    return run_playbook(playbook, {**PLATFORM, **extra})
-
-
 def test_cost_report_good_input_passes_every_rule(tmp_path):
-    result = run_cost_report(tmp_path, {"aws_cost_report_month": "2026-10"})
+    result = run_entry_point(tmp_path, "aws_cost", "cost_report", {"aws_cost_report_month": "2026-10"})
     assert_validation_passed(result)
     assert "Failed to read the cost of 2026-10 by Component" in result.stdout
 
@@ -245,19 +247,9 @@ def test_cost_report_good_input_passes_every_rule(tmp_path):
     ),
 )
 def test_cost_report_rejects_bad_input(tmp_path, extra, needle, phase):
-    result = run_cost_report(tmp_path, extra)
-    out = assert_rule_failed(result, needle, "Read the month's cost")
-    if phase == "spec":
-        assert_spec_failed(result, needle)
-    else:
-        assert "TASK [mosaic.platform.aws_cost : Check that" in out
+    assert_failed_before(run_entry_point(tmp_path, "aws_cost", "cost_report", extra), "aws_cost", needle, phase, "Read the month's cost")
 
 
-IAM_REVIEW_PLAY = (
-    COST_REPORT_PLAY.replace("cost report", "IAM review")
-    .replace("Report the cost", "Review the roles")
-    .replace("aws_cost\n        tasks_from: cost_report", "aws_audit\n        tasks_from: iam_review")
-)
 IAM_REVIEW_VARS = {
     "aws_audit_iam_review_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary",
     "aws_audit_report_bucket": "p-local-logs-123456789012",
@@ -265,9 +257,7 @@ IAM_REVIEW_VARS = {
 
 
 def run_iam_review(tmp_path, extra):
-    playbook = tmp_path / "probe.yml"
-    playbook.write_text(IAM_REVIEW_PLAY)
-    return run_playbook(playbook, {**PLATFORM, **IAM_REVIEW_VARS, **extra})
+    return run_entry_point(tmp_path, "aws_audit", "iam_review", {**IAM_REVIEW_VARS, **extra})
 
 
 def test_iam_review_good_input_passes_every_rule(tmp_path):
@@ -293,31 +283,15 @@ def test_iam_review_good_input_passes_every_rule(tmp_path):
     ),
 )
 def test_iam_review_rejects_bad_input(tmp_path, extra, needle, phase):
-    result = run_iam_review(tmp_path, extra)
-    out = assert_rule_failed(result, needle, "Review the IAM roles")
-    if phase == "spec":
-        assert_spec_failed(result, needle)
-    else:
-        assert "TASK [mosaic.platform.aws_audit : Check that" in out
-
-
-WAF_ANOMALIES_PLAY = (
-    COST_REPORT_PLAY.replace("cost report", "WAF anomalies")
-    .replace("Report the cost", "Run the queries")
-    .replace("aws_cost\n        tasks_from: cost_report", "aws_audit\n        tasks_from: waf_anomalies")
-)
+    assert_failed_before(run_iam_review(tmp_path, extra), "aws_audit", needle, phase, "Review the IAM roles")
 
 
 def test_waf_anomalies_refuses_a_query_that_is_not_saved(tmp_path):
-    playbook = tmp_path / "probe.yml"
-    playbook.write_text(WAF_ANOMALIES_PLAY)
-    result = run_playbook(playbook, {**PLATFORM, "aws_audit_report_bucket": "b", "aws_audit_waf_anomaly_query": "waf-nope"})
+    result = run_entry_point(tmp_path, "aws_audit", "waf_anomalies", {"aws_audit_report_bucket": "b", "aws_audit_waf_anomaly_query": "waf-nope"})
     out = assert_rule_failed(
         result, "aws_audit_waf_anomaly_query must name a query of aws_audit_named_queries (got 'waf-nope'", "Run the WAF anomaly query in Athena"
     )
     assert "TASK [mosaic.platform.aws_audit : Check that" in out
-    good = tmp_path / "good.yml"
-    good.write_text(WAF_ANOMALIES_PLAY)
-    passed = run_playbook(good, {**PLATFORM, "aws_audit_report_bucket": "b"})
+    passed = run_entry_point(tmp_path, "aws_audit", "waf_anomalies", {"aws_audit_report_bucket": "b"}, name="good.yml")
     assert_validation_passed(passed)
     assert "Failed to run the Athena query in p-local-audit" in passed.stdout
