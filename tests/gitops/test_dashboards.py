@@ -2,8 +2,8 @@
 a uid of its own, and every panel query reads a metric that something in the catalog produces.
 
 Where a metric comes from: a recording rule of the chart itself; yet-another-cloudwatch-exporter, whose series are
-derived from the catalog's YACE config exactly (aws_<namespace>_<metric in snake case>_<statistic>), so a dashboard
-that reads a CloudWatch metric no job exports fails; or an add-on of the catalog that exports it (SOURCES).
+derived from the catalog's YACE config exactly (its BuildMetricName: aws_<namespace>_<metric>_<statistic>), so a
+dashboard that reads a CloudWatch metric no job exports fails; or an add-on of the catalog that exports it (SOURCES).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 
 import pytest
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.cost_report import cost_by_component, cost_report_metrics
 from gitops_helpers import ROOT
 from own_charts import helm_template
 
@@ -25,8 +26,6 @@ SOURCES = {
     "certmanager_": "cert-manager",  # platform-monitoring's ServiceMonitor cert-manager
     "traefik_": "traefik",  # the chart's metrics.prometheus.serviceMonitor
 }
-# YACE's names of the CloudWatch namespaces the catalog's jobs read (its pkg/config/services.go aliases).
-YACE_ALIAS = {"AWS/SQS": "sqs", "AWS/WAFV2": "wafv2", "AWS/Billing": "billing"}
 _GROUPING = re.compile(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
 _TOKEN = re.compile(r"(?<![\w:.])([A-Za-z_:][\w:]*)(?![\w:])(?!\s*\()")
 
@@ -38,19 +37,43 @@ def metrics_of(expr: str) -> set[str]:
     return {t for t in _TOKEN.findall(bare) if t not in ("by", "without", "bool", "offset", "and", "or", "unless")}
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+def _prom(text: str) -> str:
+    """YACE v0.67.0's PromString: separators to _, % to _percent, _ before an upper case letter after a lower one or a digit."""
+    out, prev = [], ""
+    for c in text:
+        if c in " ,\t/\\.-:=@<>()\u201c":
+            out.append("_")
+        elif c == "%":
+            out.append("_percent")
+        else:
+            if c.isupper() and (prev.islower() or prev.isdigit()):
+                out.append("_")
+            out.append(c.lower())
+        prev = c
+    return "".join(out)
+
+
+def yace_name(namespace: str, metric: str, statistic: str) -> str:
+    """YACE v0.67.0's BuildMetricName (pkg/promutil/migrate.go)."""
+    ns = _prom(namespace.lstrip("/").lower())
+    name = _prom(metric)
+    skip = 0
+    for part in ns.split("_"):
+        if name[skip:].startswith(part):
+            skip = len(part)
+    name = name[skip:].removeprefix("_")
+    return ("" if ns.startswith("aws") else "aws_") + f"{ns}_{name}_{_prom(statistic)}"
+
+
+def yace_config() -> dict:
+    entry = yaml.safe_load((CATALOG / "cloudwatch-exporter.yml").read_text())
+    return yaml.safe_load(re.sub(r"@\{[^}]*\}", "x", entry["cluster_values"]["config"]))
 
 
 def yace_metrics() -> set[str]:
-    entry = yaml.safe_load((CATALOG / "cloudwatch-exporter.yml").read_text())
-    config = yaml.safe_load(re.sub(r"@\{[^}]*\}", "x", entry["cluster_values"]["config"]))
-    return {
-        f"aws_{YACE_ALIAS[job['type']]}_{_snake(m['name'])}_{stat.lower()}"
-        for job in config["discovery"]["jobs"]
-        for m in job["metrics"]
-        for stat in m["statistics"]
-    }
+    config = yace_config()
+    jobs = [(j["type"], j) for j in config["discovery"]["jobs"]] + [(j["namespace"], j) for j in config.get("customNamespace", [])]
+    return {yace_name(ns, m["name"], stat) for ns, job in jobs for m in job["metrics"] for stat in m["statistics"]}
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +123,29 @@ def test_every_panel_query_reads_a_metric_the_catalog_produces(rendered):
                 assert (CATALOG / f"{source}.yml").is_file(), f"{where}: {source} is not in the catalog"
 
 
-def test_the_cost_dashboard_reads_the_billing_job():
-    assert "aws_billing_estimated_charges_maximum" in yace_metrics()
+def test_every_panel_datasource_is_a_declared_datasource(rendered):
+    grafana = yaml.safe_load((CATALOG / "kube-prometheus-stack.yml").read_text())["values"]["grafana"]
+    uids = {d["uid"] for d in grafana["additionalDataSources"] if "uid" in d}
+    used = {p["datasource"]["uid"] for b in dashboards(rendered) for p in b["panels"] if "datasource" in p}
+    assert "thanos" in used and used <= uids, (used, uids)
+
+
+def test_the_exporter_reads_what_the_cost_report_publishes():
+    """The cost report's namespace and metric names (aws_cost) are those of the exporter's cost-report job."""
+    defaults = yaml.safe_load((ROOT / "roles" / "aws_cost" / "defaults" / "main.yml").read_text())
+    [job] = [j for j in yace_config()["customNamespace"] if j["name"] == "cost-report"]
+    assert job["namespace"] == defaults["aws_cost_report_metrics_namespace"]
+    report = cost_by_component([{"Groups": [{"Keys": ["Component$data"], "Metrics": {"UnblendedCost": {"Amount": "1", "Unit": "USD"}}}]}])
+    assert {m["name"] for m in job["metrics"]} == {p["name"] for p in cost_report_metrics(report, "dev")}
+
+
+def test_yace_names_as_yace_does():
+    assert yace_name("AWS/Billing", "EstimatedCharges", "Maximum") == "aws_billing_estimated_charges_maximum"
+    assert yace_name("AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum") == "aws_sqs_approximate_age_of_oldest_message_maximum"
+    assert yace_name("AWS/WAFV2", "BlockedRequests", "Sum") == "aws_wafv2_blocked_requests_sum"
+    assert yace_name("Mosaic/Audits", "ComponentCost", "Maximum") == "aws_mosaic_audits_component_cost_maximum"
+    # A metric that repeats its namespace loses the repetition (YACE's Glue case).
+    assert yace_name("Glue", "glue.driver.aggregate.bytesRead", "Sum") == "aws_glue_driver_aggregate_bytes_read_sum"
 
 
 def test_the_metric_scan_finds_names_and_skips_the_rest():
