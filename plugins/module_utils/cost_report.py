@@ -62,3 +62,14 @@ def cost_by_component(results_by_time: list[dict], metric: str = "UnblendedCost"
         "coverage_percent": math.floor(1000.0 * tagged / total) / 10 if total else 100.0,
         "components": components,
     }
+
+
+def cost_report_metrics(report: dict, env: str) -> list[dict]:
+    """The CloudWatch data points of one report (cloudwatch_metric_data's ``metrics``): ComponentCost per component,
+    untagged cost included (dimensions Component, Env), and AttributionCoverage in percent (dimension Env)."""
+    points = [
+        {"name": "ComponentCost", "value": float(c["cost"]), "unit": "None", "dimensions": {"Component": c["component"], "Env": env}}
+        for c in report["components"]
+    ]
+    points.append({"name": "AttributionCoverage", "value": float(report["coverage_percent"]), "unit": "Percent", "dimensions": {"Env": env}})
+    return points

@@ -14,7 +14,8 @@ import pytest
 import yaml
 from gitops_helpers import ENVS, FIXTURES
 
-CHAT_URL_FILE = "/etc/alertmanager/secrets/alertmanager-receivers/google-chat-url"
+# The Google Chat bridge (catalog google-chat-bridge); tests/gitops/test_chat_bridge.py joins it to the chart.
+CHAT_URL = "http://google-chat-bridge.observability.svc:6000/dispatch?room_name=alerts"
 EXPECTED = {  # severity -> (receiver, integrations)
     "critical": ("chat-and-email", {"chat", "sns"}),
     "warning": ("chat", {"chat"}),
@@ -56,7 +57,7 @@ def route(tree: dict, labels: dict) -> dict:
 def integrations(receiver: dict) -> set[str]:
     kinds = set()
     for hook in receiver.get("webhook_configs", []):
-        assert hook == {"url_file": CHAT_URL_FILE, "send_resolved": True}, hook
+        assert hook == {"url": CHAT_URL, "send_resolved": True}, hook
         kinds.add("chat")
     if receiver.get("sns_configs"):
         kinds.add("sns")

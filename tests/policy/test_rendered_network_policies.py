@@ -266,6 +266,17 @@ def test_the_agents_reach_loki_and_nothing_else_in_observability(env):
     assert not env.allowed(alloy, {"ip": INTERNET_IP}, 443)
 
 
+def test_only_the_chat_bridge_leaves_the_vpc_for_google_chat(env):
+    alertmanager = {"namespace": "observability", "labels": {"app.kubernetes.io/name": "alertmanager"}}
+    bridge = {"namespace": "observability", "labels": {"app.kubernetes.io/name": "calert"}}
+    assert env.allowed(alertmanager, bridge, 6000)
+    assert env.allowed(bridge, {"ip": INTERNET_IP}, 443)
+    assert not env.allowed(bridge, {"ip": INTERNET_IP}, 80)
+    # Alertmanager reaches chat only through the bridge, and e-mail only through SNS's endpoint.
+    assert not env.allowed(alertmanager, {"ip": INTERNET_IP}, 443)
+    assert not env.allowed(alertmanager, {"ip": INTERNET_IP}, 587)
+
+
 # ---------------------------------------------------------------- the checker catches what it must
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from ansible_collections.mosaic.platform.plugins.module_utils.cost_report import UNTAGGED, cost_by_component, month_period
+from ansible.errors import AnsibleFilterError
+from ansible_collections.mosaic.platform.plugins.filter import cost_report_metrics as cost_report_metrics_filter
+from ansible_collections.mosaic.platform.plugins.module_utils.cost_report import UNTAGGED, cost_by_component, cost_report_metrics, month_period
 from ansible_collections.mosaic.platform.plugins.modules import ce_cost_and_usage_info as module
 from test_edge_audit_cost_harness import ACCOUNT, run_module
 
@@ -115,3 +117,26 @@ def test_module_fails_naming_the_month(capsys, stubbed):
     ce.add_client_error("get_cost_and_usage", service_error_code="DataUnavailableException", http_status_code=400)
     result = run_module(module.main, capsys, {"month": "2026-10"})
     assert result["failed"] and "Failed to read the cost of 2026-10 by Component" in result["msg"]
+
+
+def test_report_metrics_one_point_per_component_and_the_coverage():
+    report = cost_by_component([month(group("data", "600"), group("", "50"), group("edge", "350"))])
+    points = cost_report_metrics(report, "prod")
+    assert points == [
+        {"name": "ComponentCost", "value": 600.0, "unit": "None", "dimensions": {"Component": "data", "Env": "prod"}},
+        {"name": "ComponentCost", "value": 350.0, "unit": "None", "dimensions": {"Component": "edge", "Env": "prod"}},
+        {"name": "ComponentCost", "value": 50.0, "unit": "None", "dimensions": {"Component": UNTAGGED, "Env": "prod"}},
+        {"name": "AttributionCoverage", "value": 95.0, "unit": "Percent", "dimensions": {"Env": "prod"}},
+    ]
+
+
+def test_the_filter_names_itself_on_a_report_without_components():
+    metrics = cost_report_metrics_filter.FilterModule().filters()["cost_report_metrics"]
+    assert metrics(cost_by_component(SEEDED), env="dev")[-1] == {
+        "name": "AttributionCoverage",
+        "value": 95.0,
+        "unit": "Percent",
+        "dimensions": {"Env": "dev"},
+    }
+    with pytest.raises(AnsibleFilterError, match="cost_report_metrics: 'components'"):
+        metrics({"coverage_percent": 100.0}, env="dev")

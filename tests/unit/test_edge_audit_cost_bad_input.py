@@ -243,6 +243,12 @@ def test_cost_report_good_input_passes_every_rule(tmp_path):
             ({"aws_cost_report_metric": "Cost"}, "aws_cost_report_metric", "spec"),
             ({"aws_cost_report_month": "2026-13"}, "aws_cost_report_month must be YYYY-MM or empty for last month (got '2026-13')"),
             ({"aws_cost_report_threshold": 101}, "aws_cost_report_threshold must be a percentage in [0, 100] (got '101')"),
+            (
+                {"aws_cost_report_metrics_namespace": "AWS/Billing"},
+                "aws_cost_report_metrics_namespace must be a CloudWatch namespace of 1 to 255 characters [A-Za-z0-9._/#:-], "
+                "not an AWS/ one (got 'AWS/Billing')",
+            ),
+            ({"aws_cost_report_env": ""}, "aws_cost_report_env must be 1 to 1024 characters (got '')"),
         ]
     ),
 )

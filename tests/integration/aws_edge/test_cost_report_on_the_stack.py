@@ -52,6 +52,27 @@ def recorded(aws, platform, name: str) -> bool:
     return f"audits/cost-report/{date}/{name}" in keys and bool(metrics)
 
 
+def published(aws, platform, metric: str, statistic: str = "Maximum") -> dict:
+    """{Component or "": statistic over the last hour} of one metric the cost report publishes for this Env."""
+    cloudwatch, now = aws("cloudwatch"), datetime.datetime.now(datetime.UTC)
+    found = {}
+    for m in cloudwatch.list_metrics(Namespace="Mosaic/Audits", MetricName=metric)["Metrics"]:
+        dims = {d["Name"]: d["Value"] for d in m["Dimensions"]}
+        if dims.get("Env") != platform["env"]:
+            continue
+        points = cloudwatch.get_metric_statistics(
+            Namespace="Mosaic/Audits",
+            MetricName=metric,
+            Dimensions=m["Dimensions"],
+            StartTime=now - datetime.timedelta(hours=1),
+            EndTime=now + datetime.timedelta(minutes=5),
+            Period=3600,
+            Statistics=[statistic],
+        )["Datapoints"]
+        found[dims.get("Component", "")] = points[0][statistic] if points else None
+    return found
+
+
 def test_cost_report_by_component(aws, platform, tmp_path, seed_costs):
     # A month the test alone asks for: moto binds a seeded result to the first request's parameters.
     seed_costs(month(("data", "600"), ("edge", "250"), ("cluster", "100"), ("", "50")))
@@ -71,6 +92,10 @@ def test_cost_report_by_component(aws, platform, tmp_path, seed_costs):
         ("(total)", "1000.00"),
     ]
     assert recorded(aws, platform, "cost-2026-10.md") and recorded(aws, platform, "cost-2026-10.csv")
+    # The Grafana cost dashboard's source: each component's cost and the coverage, in CloudWatch.
+    costs = published(aws, platform, "ComponentCost")
+    assert {k: costs.get(k) for k in ("data", "edge", "cluster", "(untagged)")} == {"data": 600.0, "edge": 250.0, "cluster": 100.0, "(untagged)": 50.0}
+    assert published(aws, platform, "AttributionCoverage")[""] >= 95.0
 
 
 def test_cost_report_fails_below_the_threshold(aws, platform, tmp_path, seed_costs):
@@ -81,5 +106,6 @@ def test_cost_report_fails_below_the_threshold(aws, platform, tmp_path, seed_cos
     assert "Cost attribution coverage 80.0%" in out and "below aws_cost_report_threshold (90%) for 2026-09" in out
     # The report is written before the run fails, so the failure can be read.
     assert "**FAIL**" in (tmp_path / "cost-2026-09.md").read_text()
-    # A failing run is recorded too.
+    # A failing run is recorded too, and its coverage reaches the dashboard.
     assert recorded(aws, platform, "cost-2026-09.md")
+    assert published(aws, platform, "AttributionCoverage", "Minimum")[""] == 80.0
