@@ -18,14 +18,15 @@ def queue_url_from_arn(client, arn):
     return client.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
 
 
-def ensure_redrive(client, source_arn, destination_arn, rate, check_mode):
+def ensure_redrive(client, source_arn, destination_arn, rate, check_mode, source_url=None):
     """Start a move task unless the DLQ is empty or one already runs; return (changed, result).
 
     ``destination_arn`` None sends each message back to the queue it came from (SQS's default).
+    ``source_url`` (the outputs' dlq_url) saves the GetQueueUrl call.
     """
     if rate is not None and not 1 <= rate <= MAX_RATE:
         raise ValueError(f"max_messages_per_second must be 1..{MAX_RATE} (got {rate})")
-    url = queue_url_from_arn(client, source_arn)
+    url = source_url or queue_url_from_arn(client, source_arn)
     attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
     waiting = int(attributes.get("ApproximateNumberOfMessages", 0))
     result = {"source_arn": source_arn, "messages": waiting, "started": False, "task_handle": None, "tasks": []}

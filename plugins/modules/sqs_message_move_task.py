@@ -20,6 +20,9 @@ options:
     description: ARN of the dead-letter queue.
     type: str
     required: true
+  source_url:
+    description: URL of the dead-letter queue; without it the module looks it up (C(sqs:GetQueueUrl)).
+    type: str
   destination_arn:
     description: ARN of the queue to move the messages to. Default each message's source queue.
     type: str
@@ -80,6 +83,7 @@ def main():
     module = AnsibleAWSModule(
         argument_spec={
             "source_arn": {"type": "str", "required": True},
+            "source_url": {"type": "str"},
             "destination_arn": {"type": "str"},
             "max_messages_per_second": {"type": "int"},
         },
@@ -88,7 +92,9 @@ def main():
     params = module.params
     client = module.client("sqs")
     try:
-        changed, result = ensure_redrive(client, params["source_arn"], params["destination_arn"], params["max_messages_per_second"], module.check_mode)
+        changed, result = ensure_redrive(
+            client, params["source_arn"], params["destination_arn"], params["max_messages_per_second"], module.check_mode, params["source_url"]
+        )
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
