@@ -5,7 +5,7 @@ files)."""
 from __future__ import annotations
 
 import pytest
-from test_bad_input import run_role
+from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_role
 
 PLATFORM = {
     "platform_prefix": "p-test",
@@ -83,3 +83,52 @@ def test_prod_requires_multi_az(tmp_path):
         assert result.returncode != 0, role
         assert needle in out, (role, out[-2000:])
         assert FIRST_API_TASK[role] not in out
+
+
+TEMPLATE = {"name": "documents", "index_patterns": ["documents-*"], "dimension": 768, "engine": "faiss", "space_type": "l2"}
+PIPELINE = {"name": "hybrid", "normalization": "min_max", "combination": "arithmetic_mean", "weights": [0.3, 0.7]}
+SM_POLICY = {"name": "nightly", "schedule": "0 1 * * *", "deletion_schedule": "0 3 * * *", "max_age": "35d", "max_count": 40, "min_count": 7}
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (
+            {"aws_data_search_index_templates": [dict(TEMPLATE, space_type="cosinesimil")]},
+            "aws_data_search_index_templates[documents].space_type must be one of ['l2', 'innerproduct'] for engine faiss (got 'cosinesimil')",
+        ),
+        (
+            {"aws_data_search_index_templates": [dict(TEMPLATE, dimension=16001)]},
+            "aws_data_search_index_templates[documents].dimension must be 1..16000 (got 16001)",
+        ),
+        (
+            {"aws_data_search_pipeline": dict(PIPELINE, weights=[0.5, 0.6])},
+            "aws_data_search_pipeline.weights must be non-negative and sum to 1.0 (got [0.5, 0.6])",
+        ),
+        (
+            {"aws_data_search_snapshot_policy": dict(SM_POLICY, schedule="nightly")},
+            "aws_data_search_snapshot_policy.schedule and deletion_schedule must be 5-field cron expressions (got 'nightly' and '0 3 * * *')",
+        ),
+        ({"aws_data_search_snapshot_policy": dict(SM_POLICY, max_age="35")}, "aws_data_search_snapshot_policy.max_age must be <n>d or <n>h (got '35')"),
+        (
+            {"aws_data_search_snapshot_policy": dict(SM_POLICY, min_count=50)},
+            "aws_data_search_snapshot_policy.min_count must be 1..max_count (got min_count 50, max_count 40)",
+        ),
+    ],
+)
+def test_search_objects_rules(tmp_path, extra, needle):
+    assert_rule_failed(run_role(tmp_path, "aws_data", {**PLATFORM, **extra}), needle, FIRST_API_TASK["aws_data"])
+
+
+def test_search_template_engine_is_a_spec_choice(tmp_path):
+    result = run_role(tmp_path, "aws_data", {**PLATFORM, "aws_data_search_index_templates": [dict(TEMPLATE, engine="annoy")]})
+    assert_spec_failed(result, "engine")
+
+
+def test_good_search_objects_pass_every_rule(tmp_path):
+    lucene = dict(TEMPLATE, engine="lucene", space_type="cosinesimil", dimension=1024)
+    extra = {"aws_data_search_index_templates": [TEMPLATE, lucene], "aws_data_search_pipeline": PIPELINE, "aws_data_search_snapshot_policy": SM_POLICY}
+    # The inputs of earlier roles too, so the play passes inputs.yml and reaches its first API call.
+    extra["aws_storage_outputs"] = {"buckets": {"search-snapshots": {"name": "p-snapshots"}, "graph-backups": {"name": "p-graph"}}}
+    extra["aws_access_outputs"] = {"sso_roles_with_path": {"ops": "arn:aws:iam::123456789012:role/p-ops"}}
+    assert_validation_passed(run_role(tmp_path, "aws_data", {**PLATFORM, **extra}))

@@ -63,3 +63,24 @@ def test_good_input_passes_every_rule(tmp_path):
         "aws_identity_ci_roles": [CI, {**CI, "name": "release", "branches": [], "refs": ["refs/tags/v*"]}],
     }
     assert_validation_passed(run_role(tmp_path, "aws_identity", {**PLATFORM, **extra}))
+
+
+@pytest.mark.parametrize(
+    ("audit", "needle"),
+    [
+        (
+            {"github_org": "acme", "github_repo": "in*", "environment": "local-audits"},
+            "aws_identity_audit_role github_org and github_repo must be literal GitHub names matching ^[A-Za-z0-9_.-]{1,100}$ (got 'acme/in*')",
+        ),
+        (
+            {"github_org": "acme", "github_repo": "infra", "environment": "*-audits"},
+            "aws_identity_audit_role.environment must be a literal GitHub environment name, no wildcard (got '*-audits')",
+        ),
+    ],
+)
+def test_the_audit_role_trusts_only_literal_names(tmp_path, audit, needle):
+    assert_rule_failed(run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_audit_role": audit}), needle, FIRST_API_TASK)
+
+
+def test_the_audit_role_defaults_to_the_ci_repository_and_passes(tmp_path):
+    assert_validation_passed(run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_ci_roles": [CI]}))

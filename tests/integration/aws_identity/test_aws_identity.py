@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.audit_policy import audit_role_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy import render
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import check_permission_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
@@ -180,3 +181,27 @@ def test_outputs_carry_arns_and_never_a_value(platform, slug, secrets_vars, aws)
         value = sm.get_secret_value(SecretId=f"{slug}/{platform['env']}/{entry['name']}")["SecretString"]
         assert value not in text
     assert json.dumps(outputs)  # plain data, nothing but names, ARNs and paths
+
+
+def test_the_audit_role_trusts_its_environment_and_carries_the_built_policy(iam, platform, identity_vars, keys):
+    """<prefix>-audit: trusted by <env>-audits of the CI repository only, the audit policy inline, published."""
+    ci = identity_vars["aws_identity_ci_roles"][0]
+    audit = role(iam, f"{platform['prefix']}-audit")
+    doc = audit["AssumeRolePolicyDocument"]
+    check_trust_policy(doc)
+    [statement] = doc["Statement"]
+    assert statement["Condition"]["StringEquals"][f"{GITHUB}:sub"] == [f"repo:{ci['github_org']}/{ci['github_repo']}:environment:{platform['env']}-audits"]
+    policy = iam.get_role_policy(RoleName=f"{platform['prefix']}-audit", PolicyName="audit")["PolicyDocument"]
+    resources = {
+        "report_bucket": f"{platform['prefix']}-logs-{platform['account']}",
+        "report_prefix": "audits",
+        "athena_workgroup": f"{platform['prefix']}-audit",
+        "athena_database": f"{platform['prefix'].replace('-', '_')}_audit",
+        "athena_results_prefix": "athena-results",
+        "waf_log_bucket": f"aws-waf-logs-{platform['prefix']}-{platform['account']}",
+        "metrics_namespace": "Mosaic/Audits",
+    }
+    assert policy == audit_role_policy(platform["account"], platform["region"], kms_key_arns=[keys["storage"], keys.get("audit", "")], **resources)
+    workspace = Path(os.environ.get("MOSAIC_WORKSPACE", ROOT))
+    outputs = yaml.safe_load((workspace / ".outputs" / platform["env"] / "local-main" / "aws.yml").read_text())["outputs"]
+    assert outputs["identity"]["audit_role_arn"] == audit["Arn"]
