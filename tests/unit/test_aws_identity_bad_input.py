@@ -84,3 +84,47 @@ def test_the_audit_role_trusts_only_literal_names(tmp_path, audit, needle):
 
 def test_the_audit_role_defaults_to_the_ci_repository_and_passes(tmp_path):
     assert_validation_passed(run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_ci_roles": [CI]}))
+
+
+@pytest.mark.parametrize(
+    ("drill", "needle"),
+    [
+        (
+            {"github_org": "ac?me", "github_repo": "infra", "environment": "local-drills"},
+            "aws_identity_drill_role github_org and github_repo must be literal GitHub names matching ^[A-Za-z0-9_.-]{1,100}$ (got 'ac?me/infra')",
+        ),
+        (
+            {"github_org": "acme", "github_repo": "infra", "environment": "local-*"},
+            "aws_identity_drill_role.environment must be a literal GitHub environment name, no wildcard (got 'local-*')",
+        ),
+    ],
+)
+def test_the_drill_role_trusts_only_literal_names(tmp_path, drill, needle):
+    assert_rule_failed(run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_drill_role": drill}), needle, FIRST_API_TASK)
+
+
+DRILL_RESOURCES = {
+    "postgres_source": "p-local-postgres",
+    "backup_bucket": "p-local-backups-123456789012",
+    "graph_backup_bucket": "p-local-graph-backups-123456789012",
+    "search_snapshot_bucket": "p-local-search-snapshots-123456789012",
+    "search_domain": "p-local-search",
+    "media_bucket": "p-local-media-123456789012",
+    "media_region": "eu-west-1",
+}
+
+
+def test_a_wildcard_drill_resource_fails_with_its_own_message(tmp_path):
+    resources = {**DRILL_RESOURCES, "postgres_source": "p-local-*"}
+    result = run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_drill_resources": resources})
+    needle = "aws_identity_drill_resources values must be literal names matching ^[a-z0-9][a-z0-9.-]{1,62}$, no wildcard (got {'postgres_source': 'p-local-*'})"
+    assert_rule_failed(result, needle, FIRST_API_TASK)
+
+
+def test_the_drill_resources_need_every_name(tmp_path):
+    resources = {k: v for k, v in DRILL_RESOURCES.items() if k != "media_bucket"}
+    assert_spec_failed(run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_drill_resources": resources}), "media_bucket")
+
+
+def test_the_drill_role_defaults_to_the_ci_repository_and_passes(tmp_path):
+    assert_validation_passed(run_role(tmp_path, "aws_identity", {**PLATFORM, "aws_identity_ci_roles": [CI], "aws_identity_drill_resources": DRILL_RESOURCES}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.mosaic.platform.plugins.filter import (
+    drill_role_policy,
     github_trust_policy,
     human_role_policy,
     irsa_policy,
@@ -73,3 +74,21 @@ def test_permission_check_filter():
         check({"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
     with pytest.raises(AnsibleFilterError, match="permission_policy_check"):
         check("not json")
+
+
+def test_drill_filter_accepts_an_int_account_and_drops_empty_keys():
+    build = get(drill_role_policy, "drill_role_policy")
+    names = {
+        "postgres_source": "p-dev-postgres",
+        "backup_bucket": "p-dev-backups-1",
+        "graph_backup_bucket": "p-dev-graph-backups-1",
+        "search_snapshot_bucket": "p-dev-search-snapshots-1",
+        "search_domain": "p-dev-search",
+        "media_bucket": "p-dev-media-1",
+        "media_region": "eu-west-1",
+    }
+    key = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/storage"
+    doc = build(int(ACCOUNT), region="eu-west-1", prefix="p-dev", storage_kms_key_arns=[key, ""], data_kms_key_arn=None, **names)
+    kms = [s for s in doc["Statement"] if s["Action"][0].startswith("kms:")]
+    assert [s["Resource"] for s in kms] == [[key]]
+    assert doc["Statement"][0]["Resource"][0] == f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:p-dev-postgres"

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.audit_policy import audit_role_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy import render
+from ansible_collections.mosaic.platform.plugins.module_utils.drill_policy import drill_role_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_permissions import check_permission_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
 from ansible_collections.mosaic.platform.plugins.module_utils.trust_policies import check_trust_policy
@@ -205,3 +206,33 @@ def test_the_audit_role_trusts_its_environment_and_carries_the_built_policy(iam,
     workspace = Path(os.environ.get("MOSAIC_WORKSPACE", ROOT))
     outputs = yaml.safe_load((workspace / ".outputs" / platform["env"] / "local-main" / "aws.yml").read_text())["outputs"]
     assert outputs["identity"]["audit_role_arn"] == audit["Arn"]
+
+
+def test_the_drill_role_trusts_its_environment_and_carries_the_built_policy(iam, platform, identity_vars, keys):
+    """<prefix>-drill: trusted by <env>-drills of the CI repository only, under the boundary, the drill policy inline, published."""
+    ci = identity_vars["aws_identity_ci_roles"][0]
+    prefix, account = platform["prefix"], platform["account"]
+    drill = role(iam, f"{prefix}-drill")
+    doc = drill["AssumeRolePolicyDocument"]
+    check_trust_policy(doc)
+    [statement] = doc["Statement"]
+    assert statement["Condition"]["StringEquals"][f"{GITHUB}:sub"] == [f"repo:{ci['github_org']}/{ci['github_repo']}:environment:{platform['env']}-drills"]
+    assert drill["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary_arn(account, f"{prefix}-permissions-boundary")
+    assert drill["MaxSessionDuration"] == 7200
+    policy = iam.get_role_policy(RoleName=f"{prefix}-drill", PolicyName="drill")["PolicyDocument"]
+    resources = {
+        "postgres_source": f"{prefix}-postgres",
+        "backup_bucket": f"{prefix}-backups-{account}",
+        "graph_backup_bucket": f"{prefix}-graph-backups-{account}",
+        "search_snapshot_bucket": f"{prefix}-search-snapshots-{account}",
+        "search_domain": f"{prefix}-search",
+        "media_bucket": f"{prefix}-media-{account}",
+        "media_region": platform["region"],
+    }
+    expected = drill_role_policy(account, platform["region"], prefix, storage_kms_key_arns=[keys["storage"]], data_kms_key_arn=keys["data"], **resources)
+    assert policy == expected
+    check_permission_policy(policy)
+    assert iam.list_attached_role_policies(RoleName=f"{prefix}-drill")["AttachedPolicies"] == []
+    workspace = Path(os.environ.get("MOSAIC_WORKSPACE", ROOT))
+    outputs = yaml.safe_load((workspace / ".outputs" / platform["env"] / "local-main" / "aws.yml").read_text())["outputs"]
+    assert outputs["identity"]["drill_role_arn"] == drill["Arn"]
