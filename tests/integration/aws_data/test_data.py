@@ -106,8 +106,13 @@ def test_snapshot_role_trusts_opensearch_and_reaches_only_the_snapshot_bucket(aw
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"]
     policy = aws("iam").get_role_policy(RoleName=name, PolicyName="snapshot-bucket")["PolicyDocument"]
     bucket = outputs["data"]["opensearch"]["snapshot_bucket"]
-    resources = [r for s in policy["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])]
+    s3 = [s for s in policy["Statement"] if s["Sid"] != "UseTheBucketKey"]
+    resources = [r for s in s3 for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])]
     assert all(r.startswith(f"arn:aws:s3:::{bucket}") for r in resources)
+    # The bucket's SSE-KMS key (the storage key), through S3 only: without it snapshots fail on AWS.
+    (key,) = [s for s in policy["Statement"] if s["Sid"] == "UseTheBucketKey"]
+    assert key["Resource"] == outputs["kms"]["storage"]["arn"]
+    assert key["Condition"] == {"StringEquals": {"kms:ViaService": f"s3.{platform['region']}.amazonaws.com"}}
     assert role["Arn"] == outputs["data"]["opensearch"]["snapshot_role_arn"]
 
 
