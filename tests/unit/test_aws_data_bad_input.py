@@ -26,6 +26,11 @@ PLATFORM = {
     "aws_identity_outputs": {"permissions_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary"},
 }
 
+
+def _dump(**changes):
+    return {"schedule": "30 1 * * *", "retention_days": 35, "database": "postgres", "namespace": "platform", "service_account": "postgres-dump", **changes}
+
+
 FIRST_API_TASK = {
     "aws_network": "Manage the VPC",
     "aws_data": "Manage Postgres, tasks",
@@ -47,6 +52,21 @@ FIRST_API_TASK = {
             "aws_data",
             {"aws_data_storage_kms_key_arn": "alias/p-storage"},
             "aws_data_storage_kms_key_arn must be a KMS key ARN, the aws_kms storage key (got 'alias/p-storage')",
+        ),
+        (
+            "aws_data",
+            {"aws_data_postgres_dump": _dump(schedule="daily")},
+            "aws_data_postgres_dump.schedule must be a 5-field cron expression (got 'daily')",
+        ),
+        (
+            "aws_data",
+            {"aws_data_postgres_dump": _dump(retention_days=3)},
+            "aws_data_postgres_dump.retention_days must be at least 7 (got 3)",
+        ),
+        (
+            "aws_data",
+            {"aws_data_postgres_dump": _dump(database="Plat-form")},
+            "aws_data_postgres_dump.database must be a lowercase Postgres database name (got 'Plat-form')",
         ),
         ("aws_data", {"aws_data_private_subnet_ids": ["subnet-a"]}, "aws_data_private_subnet_ids must name at least two subnets (got ['subnet-a'])"),
     ],

@@ -145,3 +145,27 @@ def test_data_buckets_are_the_ones_aws_storage_built(aws, outputs, purpose, path
 def test_outputs_hold_no_secret(outputs):
     text = json.dumps(outputs).lower()
     assert "password" not in text and "client_secret" not in text
+
+
+@pytest.mark.parametrize(
+    ("output", "prefix", "rule_id"), [("neo4j_backup", "neo4j/", "neo4j-retention"), ("postgres_dump", "postgres/", "postgres-dump-retention")]
+)
+def test_backup_prefix_expires_after_its_published_retention(aws, outputs, output, prefix, rule_id):
+    """The retention aws_data publishes is the one S3 enforces, on the job's prefix only, beside the bucket's tiering rule."""
+    published = outputs["data"][output]
+    rules = {r["ID"]: r for r in aws("s3").get_bucket_lifecycle_configuration(Bucket=published["bucket"])["Rules"]}
+    rule = rules[rule_id]
+    assert rule["Status"] == "Enabled"
+    assert rule["Filter"] == {"Prefix": prefix}
+    assert rule["Expiration"]["Days"] == int(published["retention_days"])
+    # aws_storage's tiering rule is still there (s3_lifecycle keeps the other rules).
+    assert "tiering" in rules
+
+
+def test_postgres_dump_outputs_for_the_gitops_phase(aws, outputs, platform):
+    dump = outputs["data"]["postgres_dump"]
+    assert dump["bucket"] == f"{platform['prefix']}-backups-{platform['account']}"
+    assert dump["prefix"] == "postgres" and dump["database"]
+    assert len(dump["schedule"].split()) == 5
+    assert dump["irsa"] == {"namespace": "platform", "service_account": "postgres-dump", "template": "postgres-dump"}
+    assert outputs["data"]["postgres"]["engine_version"].split(".")[0].isdigit()
