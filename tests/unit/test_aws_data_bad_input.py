@@ -68,6 +68,11 @@ FIRST_API_TASK = {
             {"aws_data_postgres_dump": _dump(database="Plat-form")},
             "aws_data_postgres_dump.database must be a lowercase Postgres database name (got 'Plat-form')",
         ),
+        (
+            "aws_data",
+            {"aws_data_backup_tiers": {"postgres": "Critical!", "opensearch": "standard"}},
+            "aws_data_backup_tiers values must be AWS Backup tier names, lowercase (got {'postgres': 'Critical!', 'opensearch': 'standard'})",
+        ),
         ("aws_data", {"aws_data_private_subnet_ids": ["subnet-a"]}, "aws_data_private_subnet_ids must name at least two subnets (got ['subnet-a'])"),
     ],
 )

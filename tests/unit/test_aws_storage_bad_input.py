@@ -119,6 +119,10 @@ def _media(**kwargs):
             "(platform_replica_region) set to that region, which creates the storage key's twin there (aws_kms_outputs['storage-replica']), "
             "or set aws_storage_replica_kms_key_arn",
         ),
+        (
+            {**_media(), "aws_storage_backup_tiers": {"media": "standard", "videos": "standard"}},
+            "aws_storage_backup_tiers must name purposes of aws_storage_buckets (got ['videos'], not among ['logs', 'media'])",
+        ),
         ({**_media(), "aws_storage_tags": {"Project": "P"}}, "aws_storage_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
         (
             _media(lifecycle={"warm_days": 10}),
