@@ -23,6 +23,17 @@ options:
     description: Key prefix the policy is limited to.
     type: str
     default: ""
+  kms_key_arn:
+    description:
+      - The bucket's SSE-KMS key. When given, the policy also allows the key actions S3 needs on the caller's
+        behalf (kms:Decrypt to read; kms:Encrypt and kms:GenerateDataKey too to write), on that key only and only
+        through S3 (kms:ViaService C(s3.<region>.amazonaws.com)).
+    type: str
+    default: ""
+  region:
+    description: The bucket's region, for the kms:ViaService condition. Required with O(kms_key_arn).
+    type: str
+    default: ""
 """
 
 EXAMPLES = r"""
@@ -42,9 +53,9 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_policies impo
 from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError
 
 
-def _s3_bucket_access_policy(bucket, access="write", prefix=""):
+def _s3_bucket_access_policy(bucket, access="write", prefix="", kms_key_arn="", region=""):
     try:
-        return s3_bucket_access_policy(bucket, access=access, prefix=prefix)
+        return s3_bucket_access_policy(bucket, access=access, prefix=prefix, kms_key_arn=kms_key_arn, region=region)
     except PolicyError as exc:
         raise AnsibleFilterError(f"s3_bucket_access_policy: {exc}") from exc
 

@@ -17,6 +17,11 @@ S3_ACCESS = {
     "read": ["s3:GetObject", "s3:GetObjectVersion"],
     "write": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
 }
+# What S3 asks KMS for on the caller's behalf with SSE-KMS: a data key to write, Decrypt to read.
+S3_KMS = {
+    "read": ["kms:Decrypt"],
+    "write": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+}
 OPENSEARCH_HTTP_ACTIONS = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPatch", "es:ESHttpPost", "es:ESHttpPut"]
 
 
@@ -45,8 +50,10 @@ def service_role_trust(service: str, account_id: str) -> dict:
     return check_policy(doc)
 
 
-def s3_bucket_access_policy(bucket: str, access: str = "write", prefix: str = "", partition: str = "aws") -> dict:
-    """Least-privilege access to one bucket (and one key prefix): list, then object actions."""
+def s3_bucket_access_policy(bucket: str, access: str = "write", prefix: str = "", partition: str = "aws", kms_key_arn: str = "", region: str = "") -> dict:
+    """Least-privilege access to one bucket (and one key prefix): list, then object actions. With
+    kms_key_arn (the bucket's SSE-KMS key), the key actions S3 needs on the caller's behalf, on that key
+    only and only through S3 in region (kms:ViaService), as the replication role has them."""
     if not re.match(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", bucket or ""):
         raise PolicyError(f"bucket must be an S3 bucket name, got {bucket!r}")
     if access not in S3_ACCESS:
@@ -60,6 +67,20 @@ def s3_bucket_access_policy(bucket: str, access: str = "write", prefix: str = ""
         "Version": "2012-10-17",
         "Statement": [list_statement, {"Sid": "ObjectAccess", "Effect": "Allow", "Action": S3_ACCESS[access], "Resource": objects}],
     }
+    if kms_key_arn:
+        if not is_arn(kms_key_arn, "kms_key"):
+            raise PolicyError(f"kms_key_arn must be a KMS key ARN, got {kms_key_arn!r}")
+        if not re.match(r"^[a-z]{2}(-[a-z]+)+-[0-9]$", region or ""):
+            raise PolicyError(f"region must be an AWS region (the bucket's, for kms:ViaService), got {region!r}")
+        doc["Statement"].append(
+            {
+                "Sid": "UseTheBucketKey",
+                "Effect": "Allow",
+                "Action": S3_KMS[access],
+                "Resource": kms_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            }
+        )
     return check_policy(doc)
 
 

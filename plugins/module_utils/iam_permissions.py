@@ -136,6 +136,20 @@ def _secret_store(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) 
     # Secrets Manager appends -XXXXXX to a secret's ARN: a name matches only with those six characters.
     arns = sorted(n.secret_arn(str(name)) for name in names)
     statements = [_statement("ReadTheNamespaceSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], arns)]
+    # vars.rds_master_secret_of: an RDS instance identifier whose RDS-managed master secret (rds!db-<id>, a name RDS
+    # chooses) the store reads, e.g. for the Postgres dump job. RDS tags that secret with its instance's ARN.
+    instance = params.get("rds_master_secret_of")
+    if instance is not None:
+        if not re.match(r"^[a-z][a-z0-9-]{0,62}$", str(instance)):
+            raise PermissionPolicyError(f"secret-store: vars.rds_master_secret_of must be an RDS instance identifier, got {instance!r}")
+        statements.append(
+            _statement(
+                "ReadTheRdsMasterSecret",
+                ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                f"arn:{n.partition}:secretsmanager:{n.region}:{n.account}:secret:rds!db-*",
+                {"StringEquals": {"secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": f"arn:{n.partition}:rds:{n.region}:{n.account}:db:{instance}"}},
+            )
+        )
     keys = _need_key(kms_keys, "secrets", "secret-store", allow_missing)
     if keys:
         statements.append(_statement("DecryptWithTheSecretsKey", ["kms:Decrypt"], keys))
@@ -192,6 +206,18 @@ def _neo4j_backup(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) 
             f"{bucket}/{prefix}/*",
         ),
     ] + _storage_key("neo4j-backup", kms_keys, allow_missing)
+
+
+def _postgres_dump(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
+    # Writes dumps and latest.json under its own prefix of the backups bucket, nothing else: no read, no delete
+    # (the lifecycle rule of aws_data expires them), so a compromised job cannot erase the dumps.
+    bucket = n.bucket_arns(params.get("bucket_purpose", "backups"))[0]
+    prefix = str(params.get("prefix", "postgres")).strip("/")
+    if not re.match(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", prefix):
+        raise PermissionPolicyError(f"postgres-dump: vars.prefix must be a literal key prefix, got {prefix!r}")
+    return [
+        _statement("WriteDumps", ["s3:PutObject", "s3:AbortMultipartUpload"], f"{bucket}/{prefix}/*"),
+    ] + _storage_key("postgres-dump", kms_keys, allow_missing)
 
 
 def _bedrock_invoke(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
@@ -434,6 +460,7 @@ IRSA_TEMPLATES = {
     "ebs-csi": _ebs_csi,
     "queue-consumer": _queue_consumer,
     "neo4j-backup": _neo4j_backup,
+    "postgres-dump": _postgres_dump,
     "bedrock-invoke": _bedrock_invoke,
     "alerts-publisher": _alerts_publisher,
     "cloudwatch-exporter": _cloudwatch_exporter,

@@ -384,6 +384,15 @@ def _secret_resource(p: Platform, key: str) -> str:
     return key if key.startswith("arn:") else f"arn:aws:secretsmanager:{p.region}:{p.account}:secret:{key}-AbC123"
 
 
+def _secret_context(p: Platform, key: str) -> dict:
+    """The condition keys IAM sees for a key: RDS tags its managed master secret with the ARN of its instance
+    (aws_data's data.postgres), which a store role may be limited to (eks_irsa secret-store, rds_master_secret_of)."""
+    postgres = (p.outputs.get("data") or {}).get("postgres") or {}
+    if postgres.get("master_secret_arn") and key == postgres["master_secret_arn"]:
+        return {"secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": f"arn:aws:rds:{p.region}:{p.account}:db:{postgres['identifier']}"}
+    return {}
+
+
 def store_policies(p: Platform) -> dict:
     """The permission policy of each namespace's SecretStore ("ns/store"), rebuilt from the inventory's eks_irsa_roles
     entry of the service account it authenticates as (None when no role is found)."""
@@ -426,12 +435,12 @@ def check_secret_stores(p: Platform) -> list[str]:
             continue
         for key in _secret_keys(doc):
             readers.setdefault(key, set()).add(ns)
-            if not allowed(policies[store], "secretsmanager:GetSecretValue", _secret_resource(p, key)):
+            if not allowed(policies[store], "secretsmanager:GetSecretValue", _secret_resource(p, key), _secret_context(p, key)):
                 bad.append(f"secret stores: the role of {store} may not read {key}, which ExternalSecret {ns}/{name} reads")
     for store, policy in sorted(policies.items()):
         ns = store.split("/", 1)[0]
         for key, namespaces in sorted(readers.items()):
-            if policy and ns not in namespaces and allowed(policy, "secretsmanager:GetSecretValue", _secret_resource(p, key)):
+            if policy and ns not in namespaces and allowed(policy, "secretsmanager:GetSecretValue", _secret_resource(p, key), _secret_context(p, key)):
                 bad.append(f"secret stores: the role of {store} may read {key}, a secret of {sorted(namespaces)}")
     return bad
 

@@ -187,6 +187,17 @@ def test_a_store_role_reading_another_namespace_is_caught(prod):
     assert "secret stores: the role of platform/aws-secrets-manager may read legacyplatform/prod/litellm/master-key, a secret of ['litellm']" in violations
 
 
+def test_a_store_role_for_another_rds_instance_is_caught(prod):
+    # The Postgres dump reads the RDS-managed master secret of aws_data's instance: the store's role must name that instance.
+    p = prod.copy()
+    entry = next(e for e in p.irsa_entries if e["namespace"] == "platform" and e["service_account"] == "secret-store")
+    entry["vars"]["rds_master_secret_of"] = "legacyplatform-prod-other"  # noqa: S105 an RDS instance identifier, not a password
+    secret = p.outputs["data"]["postgres"]["master_secret_arn"]
+    assert f"secret stores: the role of platform/aws-secrets-manager may not read {secret}, which ExternalSecret platform/postgres-dump reads" in CHECKS[
+        "secret_stores"
+    ](p)
+
+
 def test_a_store_on_an_account_without_a_role_is_caught(prod):
     p = prod.copy()
     store = _mutated_doc(p, "manifests/neo4j/secretstore-aws-secrets-manager.yaml")

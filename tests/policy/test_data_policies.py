@@ -15,12 +15,16 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_policies impo
     s3_bucket_access_policy,
     service_role_trust,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.iam_evaluator import allowed
 from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError
 
 ACCOUNT = "333333333333"
 DOMAIN = f"arn:aws:es:eu-west-1:{ACCOUNT}:domain/legacyplatform-prod-search"
 OPS = f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_lp-prod-ops_0123456789abcdef"
 BUCKET = f"legacyplatform-prod-search-snapshots-{ACCOUNT}"
+STORAGE_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
+OTHER_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/99999999-2222-3333-4444-555555555555"
+VIA_S3 = {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
 
 
 @pytest.mark.parametrize("service", ["es.amazonaws.com", "backup.amazonaws.com"])
@@ -52,6 +56,43 @@ def test_bucket_policy_with_prefix_limits_listing_and_objects():
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["neo4j/*", "neo4j"]}}
     assert objects["Resource"].endswith("/neo4j/*")
     assert "s3:PutObject" not in objects["Action"]
+
+
+@pytest.mark.parametrize("action", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"])
+def test_snapshot_role_uses_the_bucket_key_through_s3_only(action):
+    # The snapshot bucket is SSE-KMS with the storage key: OpenSearch's writes go through S3, which asks KMS.
+    doc = s3_bucket_access_policy(BUCKET, kms_key_arn=STORAGE_KEY, region="eu-west-1")
+    assert allowed(doc, action, STORAGE_KEY, VIA_S3)
+    assert not allowed(doc, action, STORAGE_KEY, {"kms:ViaService": "ec2.eu-west-1.amazonaws.com"})
+    assert not allowed(doc, action, STORAGE_KEY)
+    assert not allowed(doc, action, OTHER_KEY, VIA_S3)
+
+
+def test_snapshot_role_may_not_manage_the_key():
+    doc = s3_bucket_access_policy(BUCKET, kms_key_arn=STORAGE_KEY, region="eu-west-1")
+    for action in ["kms:CreateGrant", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:ReEncryptFrom"]:
+        assert not allowed(doc, action, STORAGE_KEY, VIA_S3), action
+
+
+def test_read_access_to_a_key_bucket_only_decrypts():
+    doc = s3_bucket_access_policy(BUCKET, access="read", kms_key_arn=STORAGE_KEY, region="eu-west-1")
+    assert allowed(doc, "kms:Decrypt", STORAGE_KEY, VIA_S3)
+    assert not allowed(doc, "kms:GenerateDataKey", STORAGE_KEY, VIA_S3)
+
+
+def test_the_role_applies_the_bucket_key_to_the_snapshot_policy():
+    tasks = yaml.safe_load((ROOT / "roles/aws_data/tasks/opensearch.yml").read_text())
+    (policy_task,) = [t for t in tasks if t["name"] == "Manage the OpenSearch snapshot role policy"]
+    expr = policy_task["amazon.aws.iam_policy"]["policy_json"]
+    assert "kms_key_arn=aws_data_storage_kms_key_arn" in expr and "region=aws_data_region" in expr
+
+
+@pytest.mark.parametrize(
+    ("key", "region", "message"), [("alias/storage", "eu-west-1", "KMS key ARN"), (STORAGE_KEY, "", "region"), (STORAGE_KEY, "*", "region")]
+)
+def test_bucket_key_rejects_bad_input(key, region, message):
+    with pytest.raises(PolicyError, match=message):
+        s3_bucket_access_policy(BUCKET, kms_key_arn=key, region=region)
 
 
 @pytest.mark.parametrize(("bucket", "access"), [("Bad_Bucket", "write"), (BUCKET, "admin")])

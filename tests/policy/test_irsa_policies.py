@@ -207,6 +207,48 @@ def test_neo4j_backup_refuses_a_wildcard_prefix():
         irsa_policy("neo4j-backup", NAMING, params={"prefix": "*"}, kms_keys=KEYS)
 
 
+def test_postgres_dump_only_writes_its_prefix_of_the_backups_bucket():
+    doc = build("postgres-dump")
+    bucket = f"arn:aws:s3:::acme-dev-backups-{ACCOUNT}"
+    key = f"{bucket}/postgres/postgres/2026-11-30T013000Z.dump"
+    assert allowed(doc, "s3:PutObject", key)
+    assert allowed(doc, "s3:PutObject", f"{bucket}/postgres/postgres/latest.json")
+    assert allowed(doc, "kms:GenerateDataKey", KEYS["storage"])
+    # No read, no delete, no other prefix or bucket, no other key: the dumps outlive a compromised job.
+    for action, resource in [
+        ("s3:GetObject", key),
+        ("s3:DeleteObject", key),
+        ("s3:PutObject", f"{bucket}/neo4j/x"),
+        ("s3:PutObject", f"arn:aws:s3:::acme-dev-media-{ACCOUNT}/postgres/x"),
+        ("s3:PutBucketLifecycleConfiguration", bucket),
+        ("kms:GenerateDataKey", KEYS["data"]),
+    ]:
+        assert not allowed(doc, action, resource), (action, resource)
+
+
+def test_postgres_dump_refuses_a_wildcard_prefix():
+    with pytest.raises(PermissionPolicyError, match="vars.prefix"):
+        irsa_policy("postgres-dump", NAMING, params={"prefix": "post*"}, kms_keys=KEYS)
+
+
+def test_secret_store_reads_the_rds_master_secret_of_its_instance_only():
+    doc = irsa_policy("secret-store", NAMING, params={"secrets": ["neo4j/auth"], "rds_master_secret_of": "acme-dev-postgres"}, kms_keys=KEYS)
+    secret = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:rds!db-0a1b2c3d-aaaa-bbbb-cccc-0123456789ab-AbCdEf"
+    own = {"secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:acme-dev-postgres"}
+    other = {"secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:acme-dev-other"}
+    assert allowed(doc, "secretsmanager:GetSecretValue", secret, own)
+    assert not allowed(doc, "secretsmanager:GetSecretValue", secret, other)
+    assert not allowed(doc, "secretsmanager:GetSecretValue", secret)
+    assert not allowed(doc, "secretsmanager:PutSecretValue", secret, own)
+    # Without the variable the store reads no RDS secret.
+    assert not allowed(build("secret-store"), "secretsmanager:GetSecretValue", secret, own)
+
+
+def test_secret_store_refuses_a_wildcard_rds_instance():
+    with pytest.raises(PermissionPolicyError, match="rds_master_secret_of"):
+        irsa_policy("secret-store", NAMING, params={"secrets": ["neo4j/auth"], "rds_master_secret_of": "*"}, kms_keys=KEYS)
+
+
 def test_bedrock_invoke_only_invokes_models_in_region_or_through_own_profiles():
     doc = statements(build("bedrock-invoke"))
     profiles = f"arn:aws:bedrock:eu-west-1:{ACCOUNT}:inference-profile/*"

@@ -17,10 +17,19 @@ PLATFORM = {
     "platform_cluster_name": "p-test-main",
     "platform_local_stack": True,
     "platform_tags": {"Project": "P", "Env": "test", "Owner": "o"},
-    "aws_kms_outputs": {"data": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/d"}, "secrets": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/s"}},
+    "aws_kms_outputs": {
+        "data": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/d"},
+        "secrets": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/s"},
+        "storage": {"arn": "arn:aws:kms:eu-west-1:123456789012:key/t"},
+    },
     "aws_network_outputs": {"private_subnet_ids": ["subnet-a", "subnet-b", "subnet-c"], "security_group_ids": {"postgres": "sg-1", "opensearch": "sg-2"}},
     "aws_identity_outputs": {"permissions_boundary_arn": "arn:aws:iam::123456789012:policy/p-local-permissions-boundary"},
 }
+
+
+def _dump(**changes):
+    return {"schedule": "30 1 * * *", "retention_days": 35, "database": "postgres", "namespace": "platform", "service_account": "postgres-dump", **changes}
+
 
 FIRST_API_TASK = {
     "aws_network": "Manage the VPC",
@@ -39,6 +48,31 @@ FIRST_API_TASK = {
         ("aws_data", {"platform_aws_account_id": "1234"}, "aws_data_account_id must be 12 digits (got '1234')"),
         ("aws_data", {"aws_data_tags": {"Project": "P"}}, "aws_data_tags must carry Project, Env, Owner and Component (got keys ['Project'])"),
         ("aws_data", {"aws_data_kms_key_arn": "alias/p-data"}, "aws_data_kms_key_arn must be a KMS key ARN, the aws_kms data key (got 'alias/p-data')"),
+        (
+            "aws_data",
+            {"aws_data_storage_kms_key_arn": "alias/p-storage"},
+            "aws_data_storage_kms_key_arn must be a KMS key ARN, the aws_kms storage key (got 'alias/p-storage')",
+        ),
+        (
+            "aws_data",
+            {"aws_data_postgres_dump": _dump(schedule="daily")},
+            "aws_data_postgres_dump.schedule must be a 5-field cron expression (got 'daily')",
+        ),
+        (
+            "aws_data",
+            {"aws_data_postgres_dump": _dump(retention_days=3)},
+            "aws_data_postgres_dump.retention_days must be at least 7 (got 3)",
+        ),
+        (
+            "aws_data",
+            {"aws_data_postgres_dump": _dump(database="Plat-form")},
+            "aws_data_postgres_dump.database must be a lowercase Postgres database name (got 'Plat-form')",
+        ),
+        (
+            "aws_data",
+            {"aws_data_backup_tiers": {"postgres": "Critical!", "opensearch": "standard"}},
+            "aws_data_backup_tiers values must be AWS Backup tier names, lowercase (got {'postgres': 'Critical!', 'opensearch': 'standard'})",
+        ),
         ("aws_data", {"aws_data_private_subnet_ids": ["subnet-a"]}, "aws_data_private_subnet_ids must name at least two subnets (got ['subnet-a'])"),
     ],
 )

@@ -24,7 +24,7 @@ from test_bad_input import ANSIBLE_PLAYBOOK, run_role
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ["local", "dev", "staging", "prod"]
-PURPOSE_VARS = ["aws_data_search_snapshot_bucket_purpose", "aws_data_graph_backup_bucket_purpose"]
+PURPOSE_VARS = ["aws_data_search_snapshot_bucket_purpose", "aws_data_graph_backup_bucket_purpose", "aws_data_postgres_dump_bucket_purpose"]
 # The ops role Identity Center provisions (emulated on moto by aws_access), as IAM reports it: with its path.
 OPS_NAME = f"AWSReservedSSO_p-test-ops_{hashlib.sha1(b'p-test-ops').hexdigest()[:16]}"  # noqa: S324 the emulator's name, not security
 OPS = f"arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/{OPS_NAME}"
@@ -32,6 +32,7 @@ IDENTITY = {"aws_access_outputs": {"sso_roles_with_path": {"ops": OPS}}}
 BUCKETS = {
     "search-snapshots": {"name": "p-test-search-snapshots-123456789012", "arn": "arn:aws:s3:::p-test-search-snapshots-123456789012"},
     "graph-backups": {"name": "p-test-graph-backups-123456789012", "arn": "arn:aws:s3:::p-test-graph-backups-123456789012"},
+    "backups": {"name": "p-test-backups-123456789012", "arn": "arn:aws:s3:::p-test-backups-123456789012"},
 }
 
 
@@ -53,15 +54,20 @@ def test_every_inventory_declares_the_purposes_aws_data_reads(env):
 
 
 def test_aws_data_builds_no_bucket():
+    # It lists the buckets (s3_bucket_info) and adds the lifecycle rules of its backup prefixes, nothing more.
     tasks = "\n".join(p.read_text() for p in (ROOT / "roles" / "aws_data" / "tasks").glob("*.yml"))
-    assert "amazon.aws.s3_bucket:" not in tasks and "s3_bucket" not in tasks.replace("s3_bucket_access_policy", "")
+    assert "amazon.aws.s3_bucket:" not in tasks and "s3_bucket" not in tasks.replace("s3_bucket_access_policy", "").replace("s3_bucket_info", "")
     assert not (ROOT / "roles" / "aws_data" / "tasks" / "buckets.yml").exists()
 
 
-@pytest.mark.parametrize("missing", ["graph-backups", "search-snapshots"])
+@pytest.mark.parametrize("missing", ["graph-backups", "search-snapshots", "backups"])
 def test_a_purpose_aws_storage_did_not_publish_fails_naming_it(tmp_path, missing):
     buckets = {k: v for k, v in BUCKETS.items() if k != missing}
-    var = {"search-snapshots": "aws_data_search_snapshot_bucket_purpose", "graph-backups": "aws_data_graph_backup_bucket_purpose"}[missing]
+    var = {
+        "search-snapshots": "aws_data_search_snapshot_bucket_purpose",
+        "graph-backups": "aws_data_graph_backup_bucket_purpose",
+        "backups": "aws_data_postgres_dump_bucket_purpose",
+    }[missing]
     result = run_role(tmp_path, "aws_data", {**PLATFORM, "aws_storage_outputs": {"buckets": buckets}})
     out = result.stdout + result.stderr
     assert result.returncode != 0, out[-3000:]

@@ -115,7 +115,13 @@ def _media(**kwargs):
         (
             {**REPLICATION, "aws_storage_replica_region": "eu-central-1", "aws_storage_replica_kms_key_arn": KEY},
             "aws_storage_replica_kms_key_arn must be a KMS key ARN in aws_storage_replica_region 'eu-central-1' "
-            f"when aws_storage_replication_enabled (got '{KEY}')",
+            f"when aws_storage_replication_enabled (got '{KEY}'): run mosaic.platform.aws_kms earlier with aws_kms_replica_region "
+            "(platform_replica_region) set to that region, which creates the storage key's twin there (aws_kms_outputs['storage-replica']), "
+            "or set aws_storage_replica_kms_key_arn",
+        ),
+        (
+            {**_media(), "aws_storage_backup_tiers": {"media": "standard", "videos": "standard"}},
+            "aws_storage_backup_tiers must name purposes of aws_storage_buckets (got ['videos'], not among ['logs', 'media'])",
         ),
         ({**_media(), "aws_storage_tags": {"Project": "P"}}, "aws_storage_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
         (

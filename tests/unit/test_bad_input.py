@@ -114,6 +114,14 @@ def test_aws_kms_rejects_bad_input_before_any_api_call(tmp_path, extra, needle):
         ({"aws_kms_keys": [{"name": "data"}], "aws_kms_account_id": "12345"}, "aws_kms_account_id must be 12 digits (got '12345')"),
         ({"aws_kms_keys": [{"name": "data"}], "aws_kms_pending_window": 5}, "aws_kms_pending_window must be an integer from 7 to 30 days (got '5')"),
         (
+            {"aws_kms_keys": [{"name": "storage"}], "aws_kms_replica_region": "eu-west-1"},
+            "aws_kms_replica_region must be an AWS region other than aws_kms_region 'eu-west-1' (got 'eu-west-1')",
+        ),
+        (
+            {"aws_kms_keys": [{"name": "data"}], "aws_kms_replica_region": "eu-central-1"},
+            "aws_kms_replica_keys must name keys of aws_kms_keys (got ['storage'], not among ['data'])",
+        ),
+        (
             {"aws_kms_keys": [{"name": "data"}], "aws_kms_tags": {"Project": "P"}},
             "aws_kms_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})",
         ),

@@ -32,6 +32,10 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
     [
         ({"eks_addons_list": [COREDNS, COREDNS]}, "eks_addons_list names must be unique (got ['coredns', 'coredns'])"),
         (
+            {"eks_addons_list": [COREDNS, {"name": "snapshot-controller", "version": "v8.2.0-eksbuild.1"}]},
+            "eks_addons_list: snapshot-controller needs aws-ebs-csi-driver, the CSI driver whose volumes it snapshots (got ['coredns', 'snapshot-controller'])",
+        ),
+        (
             {"eks_addons_irsa_roles": {}},
             "eks_addons_list: ['aws-ebs-csi-driver'] name a service_account with no IRSA role in eks_addons_irsa_roles "
             "(irsa.roles, written by eks_irsa) and no service_account_role_arn",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +61,26 @@ def test_backup_role_trusts_only_aws_backup_for_the_account(aws, outputs, platfo
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"]
     attached = {p["PolicyName"] for p in aws("iam").list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]}
     assert "AWSBackupServiceRolePolicyForBackup" in attached and "AWSBackupServiceRolePolicyForRestores" in attached
+
+
+def _tiers():
+    """platform_backup_tiers of the project (the one place the tagging roles read)."""
+    return yaml.safe_load((ROOT / "inventories" / "project.yml").read_text())["platform_backup_tiers"]
+
+
+def test_the_converged_resources_carry_exactly_their_backup_tier(aws, outputs, platform):
+    """The tags aws_backup's plans select by (aws:ResourceTag/Backup) are on the resources platform_backup_tiers names,
+    and on no other bucket of the converged local stack."""
+    tiers = _tiers()
+    rds = aws("rds")
+    instance = rds.describe_db_instances(DBInstanceIdentifier=outputs["data"]["postgres"]["identifier"])["DBInstances"][0]
+    rds_tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=instance["DBInstanceArn"])["TagList"]}
+    assert rds_tags.get("Backup") == tiers["postgres"]
+    domain = outputs["data"]["opensearch"]["arn"]
+    os_tags = {t["Key"]: t["Value"] for t in aws("opensearch").list_tags(ARN=domain)["TagList"]}
+    assert os_tags.get("Backup") == tiers["opensearch"]
+    s3 = aws("s3")
+    for purpose, bucket in outputs["storage"]["buckets"].items():
+        tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket["name"])["TagSet"]}
+        assert tags.get("Backup") == tiers["buckets"].get(purpose), purpose
+    assert set(tiers["buckets"]) <= set(outputs["storage"]["buckets"])

@@ -106,8 +106,13 @@ def test_snapshot_role_trusts_opensearch_and_reaches_only_the_snapshot_bucket(aw
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == platform["account"]
     policy = aws("iam").get_role_policy(RoleName=name, PolicyName="snapshot-bucket")["PolicyDocument"]
     bucket = outputs["data"]["opensearch"]["snapshot_bucket"]
-    resources = [r for s in policy["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])]
+    s3 = [s for s in policy["Statement"] if s["Sid"] != "UseTheBucketKey"]
+    resources = [r for s in s3 for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])]
     assert all(r.startswith(f"arn:aws:s3:::{bucket}") for r in resources)
+    # The bucket's SSE-KMS key (the storage key), through S3 only: without it snapshots fail on AWS.
+    (key,) = [s for s in policy["Statement"] if s["Sid"] == "UseTheBucketKey"]
+    assert key["Resource"] == outputs["kms"]["storage"]["arn"]
+    assert key["Condition"] == {"StringEquals": {"kms:ViaService": f"s3.{platform['region']}.amazonaws.com"}}
     assert role["Arn"] == outputs["data"]["opensearch"]["snapshot_role_arn"]
 
 
@@ -140,3 +145,27 @@ def test_data_buckets_are_the_ones_aws_storage_built(aws, outputs, purpose, path
 def test_outputs_hold_no_secret(outputs):
     text = json.dumps(outputs).lower()
     assert "password" not in text and "client_secret" not in text
+
+
+@pytest.mark.parametrize(
+    ("output", "prefix", "rule_id"), [("neo4j_backup", "neo4j/", "neo4j-retention"), ("postgres_dump", "postgres/", "postgres-dump-retention")]
+)
+def test_backup_prefix_expires_after_its_published_retention(aws, outputs, output, prefix, rule_id):
+    """The retention aws_data publishes is the one S3 enforces, on the job's prefix only, beside the bucket's tiering rule."""
+    published = outputs["data"][output]
+    rules = {r["ID"]: r for r in aws("s3").get_bucket_lifecycle_configuration(Bucket=published["bucket"])["Rules"]}
+    rule = rules[rule_id]
+    assert rule["Status"] == "Enabled"
+    assert rule["Filter"] == {"Prefix": prefix}
+    assert rule["Expiration"]["Days"] == int(published["retention_days"])
+    # aws_storage's tiering rule is still there (s3_lifecycle keeps the other rules).
+    assert "tiering" in rules
+
+
+def test_postgres_dump_outputs_for_the_gitops_phase(aws, outputs, platform):
+    dump = outputs["data"]["postgres_dump"]
+    assert dump["bucket"] == f"{platform['prefix']}-backups-{platform['account']}"
+    assert dump["prefix"] == "postgres" and dump["database"]
+    assert len(dump["schedule"].split()) == 5
+    assert dump["irsa"] == {"namespace": "platform", "service_account": "postgres-dump", "template": "postgres-dump"}
+    assert outputs["data"]["postgres"]["engine_version"].split(".")[0].isdigit()

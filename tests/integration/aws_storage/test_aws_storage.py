@@ -7,9 +7,13 @@ calls under an aws:SecureTransport condition: BRIEF.md section 4), with the same
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.s3_policies import ELB_ACCOUNTS, check_bucket_policy
+
+ROOT = Path(__file__).resolve().parents[3]
 
 PURPOSES = ["access-logs", "logs", "waf-logs", "media", "artifacts", "backups", "observability", "search-snapshots", "graph-backups"]
 SSE_S3 = {"access-logs", "logs"}  # receive S3 server access logs or ALB access logs: SSE-S3 only
@@ -164,6 +168,8 @@ def test_object_lock_only_on_the_audit_log_bucket(s3, buckets, storage_defaults,
 def test_tags(s3, buckets, platform, purpose):
     name = name_of(buckets, purpose)
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=name)["TagSet"]}
+    # The AWS Backup tier of the purpose, from platform_backup_tiers (inventories/project.yml); none for the others.
+    tier = yaml.safe_load((ROOT / "inventories" / "project.yml").read_text())["platform_backup_tiers"]["buckets"].get(purpose)
     assert tags == {
         "Project": platform["project"],
         "Env": platform["env"],
@@ -171,4 +177,5 @@ def test_tags(s3, buckets, platform, purpose):
         "Component": "storage",
         "Name": name,
         "Purpose": purpose,
+        **({"Backup": tier} if tier else {}),
     }

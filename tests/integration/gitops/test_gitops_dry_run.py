@@ -17,6 +17,8 @@ from own_charts import own_chart_objects, sample_preview
 
 ROOT = Path(__file__).resolve().parents[3]
 CRDS = Path(os.environ.get("MOSAIC_CRDS_DIR") or ROOT / ".cache" / "crds")
+# CRDs of the EKS add-ons (not of a catalog chart), kept in the repository: snapshot-controller's VolumeSnapshotClass.
+ADDON_CRDS = ROOT / "tests" / "crds"
 KUBECTL = ROOT / ".tools" / "bin" / "kubectl"
 HELMFILE = ROOT / ".tools" / "bin" / "helmfile"
 SCRATCH = Path(os.environ.get("MOSAIC_GITOPS_SCRATCH", "/nonexistent")) / "tree"
@@ -32,7 +34,7 @@ def kubectl(*args, stdin=None):
 @pytest.fixture(scope="session")
 def crds_loaded():
     assert CRDS.is_dir(), f"missing {CRDS}: run make crds (or set MOSAIC_CRDS_DIR to a copy of the pinned CRDs)"
-    for project in sorted(p for p in CRDS.iterdir() if p.is_dir()):
+    for project in sorted(p for p in [*CRDS.iterdir(), *ADDON_CRDS.iterdir()] if p.is_dir()):
         result = kubectl("apply", "--server-side", "--force-conflicts", "-f", str(project))
         assert result.returncode == 0, result.stderr
     result = kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=120s")
