@@ -55,10 +55,11 @@ def scratch(aws, platform) -> dict:
     # Postgres dump contract: postgres/<db>/<UTC %Y-%m-%dT%H%M%SZ>.dump plus postgres/<db>/latest.json.
     started = NOW - datetime.timedelta(hours=1, minutes=5)
     finished = NOW - datetime.timedelta(hours=1)
-    key = f"postgres/app/{started:%Y-%m-%dT%H%M%SZ}.dump"
+    # The database aws_data publishes as data.postgres_dump.database (its default), which the drill reads.
+    key = f"postgres/postgres/{started:%Y-%m-%dT%H%M%SZ}.dump"
     s3.put_object(Bucket=bucket, Key=key, Body=DUMP_BYTES)
     manifest = {"key": key, "started": f"{started:%Y-%m-%dT%H:%M:%SZ}", "finished": f"{finished:%Y-%m-%dT%H:%M:%SZ}", "bytes": len(DUMP_BYTES)}
-    s3.put_object(Bucket=bucket, Key="postgres/app/latest.json", Body=json.dumps(manifest).encode())
+    s3.put_object(Bucket=bucket, Key="postgres/postgres/latest.json", Body=json.dumps(manifest).encode())
     # Neo4j: the backup job's neo4j/<cluster>/<db>-<timestamp>.backup files.
     for name in ("neo4j-2026-11-28T02-00-01.backup", "neo4j-2026-11-29T02-00-01.backup", "system-2026-11-29T02-00-01.backup"):
         s3.put_object(Bucket=bucket, Key=f"neo4j/local-main/{name}", Body=name.encode() * 10)
