@@ -14,7 +14,7 @@ MAX_RATE = 500
 
 
 def queue_url_from_arn(client, arn):
-    _, _, _, _, account, name = arn.split(":", 5)
+    account, name = arn.split(":", 5)[4:]
     return client.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
 
 
