@@ -78,8 +78,9 @@ lint: venv tools ## pre-commit's hooks on every file (yamllint, ruff, ansible-li
 sanity: venv ## ansible-test sanity for the plugins
 	scripts/sanity.sh
 
+# One pytest worker per core (pytest-xdist): most tests run ansible-playbook or helm in a subprocess.
 unit: venv tools crds ## pytest: units, policy tests, gitops validation
-	$(BIN)/pytest tests -m "not stack"
+	$(BIN)/pytest tests -m "not stack" -n auto
 
 integration: venv tools crds ## Molecule scenarios against the local stack (starts and stops it)
 	scripts/with-stack.sh $(BIN)/molecule test --all

@@ -32,14 +32,15 @@ _spec.loader.exec_module(gitops_catalog)
 GRAPH_RE = re.compile(r"(<!-- BEGIN add-on graph[^\n]*-->\n)(.*?)(<!-- END add-on graph -->)", re.S)
 
 
-def render(out: Path, envs=ENVS, extra: dict | None = None, fixtures: Path = FIXTURES, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the gitops phase for the given example inventories into ``out``, reading ``fixtures/<env>/``."""
+def render(out: Path, envs=ENVS, extra: dict | None = None, fixtures: Path = FIXTURES, check: bool = True, options=()) -> subprocess.CompletedProcess:
+    """Run the gitops phase for the given example inventories into ``out``, reading ``fixtures/<env>/``; ``options`` are
+    more ansible-playbook arguments (``--check``, ``--diff``)."""
     out.mkdir(parents=True, exist_ok=True)
     args = [str(Path(sys.executable).with_name("ansible-playbook"))]
     for env in envs:
         args += ["-i", str(ROOT / "inventories" / env)]
     variables = {"gitops_output_dir": str(out), "platform_outputs_dir": f"{fixtures}/{{{{ platform_env }}}}", **(extra or {})}
-    args += [str(PLAYBOOK), "-e", json.dumps(variables)]
+    args += [str(PLAYBOOK), "-e", json.dumps(variables), *options]
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
     if check and result.returncode != 0:

@@ -20,7 +20,6 @@ author:
   - mosaic.platform contributors (@mosaic-platform)
 """
 
-import json
 
 from ansible import context
 from ansible.plugins.callback import CallbackBase
@@ -76,16 +75,9 @@ class CallbackModule(CallbackBase):
         self.changes.setdefault(self.phase or "play", {}).setdefault(key, []).extend(labels)
 
     def _note_tree(self, res):
-        stdin = (res.get("invocation") or {}).get("module_args", {}).get("stdin")
-        if not stdin:
-            return
-        try:
-            request = json.loads(stdin)
-        except (TypeError, ValueError):
-            return
-        if isinstance(request, dict) and request.get("root") and request.get("env"):
-            tree = f"{request['root']}/gitops/{request['env']} (and {request['root']}/helmfile.d)"
-            if tree not in self.trees:
+        # The gitops_render action returns the trees it wrote (gitops/<env> and helmfile.d under one root).
+        for tree in res.get("trees") or []:
+            if isinstance(tree, str) and tree not in self.trees:
                 self.trees.append(tree)
 
     def v2_playbook_on_stats(self, stats):

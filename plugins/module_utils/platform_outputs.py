@@ -92,6 +92,7 @@ def build_document(facts, phase, environment, cluster, schema=None, previous=Non
 
 
 _READ = {}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if yaml is not None else None
 
 
 def read_outputs(outputs_dir, host, phases=PHASES, check_mode=False):
@@ -117,7 +118,7 @@ def _read_document(path, phase):
         return copy.deepcopy(cached[1])
     with open(path, encoding="utf-8") as handle:
         try:
-            doc = yaml.safe_load(handle)
+            doc = yaml.load(handle, Loader=_LOADER)  # noqa: S506 - a safe loader, libyaml's when present
         except yaml.YAMLError as exc:
             raise OutputsError(f"{path} is not YAML: {exc}") from exc
     if not isinstance(doc, dict):

@@ -29,6 +29,23 @@ def test_rendering_twice_changes_nothing(fresh, tmp_path):
     assert tree(fresh) == before
 
 
+def test_check_diff_shows_each_change_and_writes_nothing(fresh, tmp_path):
+    root = tmp_path / "tree"
+    shutil.copytree(fresh, root)
+    edited = root / "gitops" / "dev" / "apps" / "keda.yaml"
+    edited.write_text(edited.read_text().replace("selfHeal: true", "selfHeal: false"))
+    stale = root / "gitops" / "dev" / "apps" / "retired.yaml"
+    stale.write_text("---\n{}\n")
+    before = tree(root)
+    result = render(root, envs=("dev",), options=("--check", "--diff"))
+    out = result.stdout
+    assert "--- before: gitops/dev/apps/keda.yaml" in out, out[-3000:]
+    assert "-      selfHeal: false" in out and "+      selfHeal: true" in out, out[-3000:]
+    assert "--- before: gitops/dev/apps/retired.yaml" in out, out[-3000:]
+    assert re.search(r"dev-main +: ok=\d+ +changed=1 ", out), out[-2000:]
+    assert tree(root) == before, "--check wrote to the tree"
+
+
 def test_every_environment_is_rendered(fresh):
     envs = yaml.safe_load((fresh / "helmfile.d" / "bases" / "environments.yaml").read_text())["environments"]
     assert sorted(envs) == sorted(ENVS)

@@ -1,0 +1,229 @@
+#!/usr/bin/python
+# Copyright: mosaic.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: iam_roles
+short_description: Manage a list of IAM roles, each with its trust, boundary, tags and inline policies, in one run
+version_added: 0.2.0
+description:
+  - Creates or converges every role of O(roles) in one module run. Per role, the trust policy, description, maximum
+    session duration, permissions boundary and tags; no managed policy attached (attached ones are detached); and
+    the inline policies given (other inline policies are left alone).
+  - A converged role costs three reads (C(GetRole), C(ListAttachedRolePolicies), and C(GetRolePolicy) per inline
+    policy) and no write. amazon.aws.iam_role and amazon.aws.iam_policy in a loop cost two module runs per role, each
+    starting Python and boto3 again, which made the IRSA roles the most expensive step of a no-op converge.
+  - Roles are only created or updated; removing one is left to amazon.aws.iam_role with C(state=absent).
+  - In check mode nothing is written; the result says what would change.
+author:
+  - mosaic.platform contributors (@mosaic-platform)
+options:
+  roles:
+    description: The roles.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: Role name.
+        type: str
+        required: true
+      assume_role_policy:
+        description: The trust policy document.
+        type: dict
+        required: true
+      description:
+        description: Role description.
+        type: str
+        default: ""
+      max_session_duration:
+        description: Maximum session duration in seconds (3600 to 43200).
+        type: int
+        default: 3600
+      boundary:
+        description: ARN of the permissions boundary policy; empty for none.
+        type: str
+        default: ""
+      tags:
+        description: The tags of the role; tags not listed are removed.
+        type: dict
+        default: {}
+      inline_policies:
+        description: Inline policy documents by policy name.
+        type: dict
+        default: {}
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Manage the IRSA roles
+  mosaic.platform.iam_roles:
+    roles:
+      - name: p-dev-irsa-velero
+        description: IRSA velero for velero/velero
+        assume_role_policy: "{{ trust }}"
+        boundary: arn:aws:iam::123456789012:policy/p-dev-permissions-boundary
+        tags: {Project: P, Env: dev}
+        inline_policies:
+          irsa-velero: "{{ policy }}"
+"""
+
+RETURN = r"""
+roles:
+  description: Per role name, its ARN (computed in check mode before it exists) and what changed.
+  returned: always
+  type: dict
+  sample: {"p-dev-irsa-velero": {"arn": "arn:aws:iam::123456789012:role/p-dev-irsa-velero", "changed": ["created"]}}
+"""
+
+try:
+    import botocore
+except ImportError:
+    botocore = None  # AnsibleAWSModule reports the missing dependency
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
+
+AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
+
+
+def get_role(client, name):
+    try:
+        return client.get_role(aws_retry=True, RoleName=name)["Role"]
+    except is_boto3_error_code("NoSuchEntity"):
+        return None
+
+
+def create_role(module, client, spec):
+    params = {
+        "RoleName": spec["name"],
+        "AssumeRolePolicyDocument": module.jsonify(spec["assume_role_policy"]),
+        "Description": spec["description"],
+        "MaxSessionDuration": spec["max_session_duration"],
+    }
+    if spec["boundary"]:
+        params["PermissionsBoundary"] = spec["boundary"]
+    if spec["tags"]:
+        params["Tags"] = ansible_dict_to_boto3_tag_list(spec["tags"])
+    return client.create_role(aws_retry=True, **params)["Role"]
+
+
+def converge_role(module, client, spec, current):
+    """Apply the differences of an existing role; return what changed (or would)."""
+    name, check, changes = spec["name"], module.check_mode, []
+    if compare_policies(current.get("AssumeRolePolicyDocument") or {}, spec["assume_role_policy"]):
+        changes.append("trust")
+        if not check:
+            client.update_assume_role_policy(aws_retry=True, RoleName=name, PolicyDocument=module.jsonify(spec["assume_role_policy"]))
+    if current.get("Description", "") != spec["description"] or current.get("MaxSessionDuration", 3600) != spec["max_session_duration"]:
+        changes.append("settings")
+        if not check:
+            client.update_role(aws_retry=True, RoleName=name, Description=spec["description"], MaxSessionDuration=spec["max_session_duration"])
+    boundary = (current.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn", "")
+    if boundary != spec["boundary"]:
+        changes.append("boundary")
+        if not check:
+            if spec["boundary"]:
+                client.put_role_permissions_boundary(aws_retry=True, RoleName=name, PermissionsBoundary=spec["boundary"])
+            else:
+                client.delete_role_permissions_boundary(aws_retry=True, RoleName=name)
+    to_add, to_remove = compare_aws_tags(boto3_tag_list_to_ansible_dict(current.get("Tags", [])), spec["tags"], True)
+    if to_add or to_remove:
+        changes.append("tags")
+    if to_remove and not check:
+        client.untag_role(aws_retry=True, RoleName=name, TagKeys=to_remove)
+    if to_add and not check:
+        client.tag_role(aws_retry=True, RoleName=name, Tags=ansible_dict_to_boto3_tag_list(to_add))
+    return changes
+
+
+def converge_policies(module, client, spec, exists):
+    """Detach every managed policy and put the inline ones that differ; return what changed (or would)."""
+    name, check, changes = spec["name"], module.check_mode, []
+    attached = client.list_attached_role_policies(aws_retry=True, RoleName=name)["AttachedPolicies"] if exists else []
+    for policy in attached:
+        changes.append(f"detached {policy['PolicyName']}")
+        if not check:
+            client.detach_role_policy(aws_retry=True, RoleName=name, PolicyArn=policy["PolicyArn"])
+    for policy_name, document in sorted(spec["inline_policies"].items()):
+        current = None
+        if exists:
+            try:
+                current = client.get_role_policy(aws_retry=True, RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+            except is_boto3_error_code("NoSuchEntity"):
+                current = None
+        if current is None or compare_policies(current, document):
+            changes.append(f"policy {policy_name}")
+            if not check:
+                client.put_role_policy(aws_retry=True, RoleName=name, PolicyName=policy_name, PolicyDocument=module.jsonify(document))
+    return changes
+
+
+def main():
+    role_spec = {
+        "name": {"type": "str", "required": True},
+        "assume_role_policy": {"type": "dict", "required": True},
+        "description": {"type": "str", "default": ""},
+        "max_session_duration": {"type": "int", "default": 3600},
+        "boundary": {"type": "str", "default": ""},
+        "tags": {"type": "dict", "default": {}},
+        "inline_policies": {"type": "dict", "default": {}},
+    }
+    module = AnsibleAWSModule(
+        argument_spec={"roles": {"type": "list", "elements": "dict", "required": True, "options": role_spec}},
+        supports_check_mode=True,
+    )
+    specs = module.params["roles"]
+    names = [s["name"] for s in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        module.fail_json(msg=f"roles names must be unique (got {duplicates} more than once)")
+    bad = [s["name"] for s in specs if not 3600 <= s["max_session_duration"] <= 43200]
+    if bad:
+        module.fail_json(msg=f"roles max_session_duration must be 3600 to 43200 seconds (got it wrong on {bad})")
+
+    client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    account_prefix = None
+    result = {}
+    for spec in specs:
+        name = spec["name"]
+        try:
+            current = get_role(client, name)
+            if current is None:
+                changes = ["created"]
+                arn = None
+                if not module.check_mode:
+                    arn = create_role(module, client, spec)["Arn"]
+            else:
+                changes = converge_role(module, client, spec, current)
+                arn = current["Arn"]
+            changes += converge_policies(module, client, spec, current is not None)
+        except AWS_ERRORS as e:
+            module.fail_json_aws(e, msg=f"Failed to converge the IAM role {name}")
+        if arn is None:
+            if account_prefix is None:
+                account_prefix = _account_prefix(module)
+            arn = f"{account_prefix}role/{name}"
+        result[name] = {"arn": arn, "changed": changes}
+    module.exit_json(changed=any(r["changed"] for r in result.values()), roles=result)
+
+
+def _account_prefix(module):
+    """arn:<partition>:iam::<account>: from STS, so check mode can return the ARN of a role not created yet."""
+    try:
+        identity = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity()
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to look up the account id")
+    return f"arn:{identity['Arn'].split(':')[1]}:iam::{identity['Account']}:"
+
+
+if __name__ == "__main__":
+    main()

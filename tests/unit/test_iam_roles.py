@@ -1,0 +1,124 @@
+"""iam_roles: create/converge x check/real x twice, for several roles in one run, against moto in-process."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.mosaic.platform.plugins.modules import iam_roles
+from moto import mock_aws
+
+AUTH = {"region": "eu-west-1", "access_key": "testing", "secret_key": "testing"}
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+
+
+@pytest.fixture(autouse=True)
+def _no_endpoint(monkeypatch):
+    # The local stack exports AWS_ENDPOINT_URL; these tests talk to moto in-process only.
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+@pytest.fixture
+def iam():
+    with mock_aws():
+        client = boto3.client("iam", region_name="eu-west-1")
+        boundary = client.create_policy(PolicyName="boundary", PolicyDocument=json.dumps(POLICY))["Policy"]["Arn"]
+        yield client, boundary
+
+
+def run(capsys, roles, check_mode=False):
+    args = {**AUTH, "roles": roles, "_ansible_check_mode": check_mode}
+    with patch_module_args(args), pytest.raises(SystemExit):
+        iam_roles.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def spec(name, boundary, **over):
+    return {
+        "name": name,
+        "assume_role_policy": TRUST,
+        "description": f"role {name}",
+        "boundary": boundary,
+        "tags": {"Project": "P", "Name": name},
+        "inline_policies": {"access": POLICY},
+        **over,
+    }
+
+
+def roles_of(client):
+    return sorted(r["RoleName"] for r in client.list_roles()["Roles"])
+
+
+def test_check_mode_creates_nothing_and_returns_the_arns(capsys, iam):
+    client, boundary = iam
+    result = run(capsys, [spec("a", boundary), spec("b", boundary)], check_mode=True)
+    assert result["changed"] is True
+    assert result["roles"]["a"] == {"arn": "arn:aws:iam::123456789012:role/a", "changed": ["created", "policy access"]}
+    assert roles_of(client) == []
+
+
+def test_create_then_again_is_idempotent(capsys, iam):
+    client, boundary = iam
+    first = run(capsys, [spec("a", boundary), spec("b", boundary)])
+    assert first["changed"] is True
+    assert roles_of(client) == ["a", "b"]
+    role = client.get_role(RoleName="a")["Role"]
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary
+    assert role["Description"] == "role a"
+    assert {t["Key"]: t["Value"] for t in client.list_role_tags(RoleName="a")["Tags"]} == {"Project": "P", "Name": "a"}
+    assert client.get_role_policy(RoleName="a", PolicyName="access")["PolicyDocument"] == POLICY
+    second = run(capsys, [spec("a", boundary), spec("b", boundary)])
+    assert second["changed"] is False
+    assert second["roles"]["b"] == {"arn": first["roles"]["b"]["arn"], "changed": []}
+
+
+def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, iam):
+    client, boundary = iam
+    run(capsys, [spec("a", boundary)])
+    client.update_assume_role_policy(RoleName="a", PolicyDocument=json.dumps({**TRUST, "Statement": [{**TRUST["Statement"][0], "Effect": "Deny"}]}))
+    client.tag_role(RoleName="a", Tags=[{"Key": "Extra", "Value": "x"}])
+    client.put_role_policy(RoleName="a", PolicyName="access", PolicyDocument=json.dumps({**POLICY, "Statement": [{**POLICY["Statement"][0], "Resource": "*"}]}))
+    client.attach_role_policy(RoleName="a", PolicyArn=boundary)
+    client.delete_role_permissions_boundary(RoleName="a")
+    want = ["trust", "boundary", "tags", "detached boundary", "policy access"]
+    planned = run(capsys, [spec("a", boundary)], check_mode=True)
+    assert planned["roles"]["a"]["changed"] == want
+    assert client.list_attached_role_policies(RoleName="a")["AttachedPolicies"], "check mode detached a policy"
+    applied = run(capsys, [spec("a", boundary)])
+    assert applied["roles"]["a"]["changed"] == want
+    assert run(capsys, [spec("a", boundary)])["changed"] is False
+    assert client.get_role_policy(RoleName="a", PolicyName="access")["PolicyDocument"] == POLICY
+    assert client.list_attached_role_policies(RoleName="a")["AttachedPolicies"] == []
+    assert "Extra" not in {t["Key"] for t in client.list_role_tags(RoleName="a")["Tags"]}
+
+
+def test_other_inline_policies_are_left_alone(capsys, iam):
+    client, boundary = iam
+    run(capsys, [spec("a", boundary)])
+    client.put_role_policy(RoleName="a", PolicyName="manual", PolicyDocument=json.dumps(POLICY))
+    assert run(capsys, [spec("a", boundary)])["changed"] is False
+    assert sorted(client.list_role_policies(RoleName="a")["PolicyNames"]) == ["access", "manual"]
+
+
+@pytest.mark.parametrize(
+    ("roles", "needle"),
+    [
+        ([spec("a", ""), spec("a", "")], "roles names must be unique (got ['a'] more than once)"),
+        ([spec("a", "", max_session_duration=60)], "roles max_session_duration must be 3600 to 43200 seconds (got it wrong on ['a'])"),
+    ],
+)
+def test_bad_input_fails_before_any_call(capsys, iam, roles, needle):
+    client, _ = iam
+    result = run(capsys, roles)
+    assert result["failed"] is True
+    assert needle in result["msg"]
+    assert roles_of(client) == []
