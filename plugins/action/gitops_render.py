@@ -173,9 +173,11 @@ class ActionModule(ActionBase):
             variables=variables,
         )
         enabled = [name for name, entry in entries.items() if entry["enabled"]]
-        # One template per add-on (templates/manifests/<add-on>.yaml.j2), rendered with this host's gitops_* variables;
-        # outputs stay @{placeholders} here and render_tree resolves them, naming the add-on and key of a missing one.
-        templar = self._templar.copy_with_new_env(available_variables=bundle)
+        # One template per add-on (templates/manifests/<add-on>.yaml.j2), rendered with this host's gitops_* variables
+        # and its outputs as __gitops_outputs (for a value that picks a setting, such as the pg_dump image by the
+        # engine's major version); outputs stay @{placeholders} here and render_tree resolves them, naming the
+        # add-on and key of a missing one.
+        templar = self._templar.copy_with_new_env(available_variables={**bundle, "__gitops_outputs": outputs})
         manifests = {}
         for name in enabled:
             if name in templates:
