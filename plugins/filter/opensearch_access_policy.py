@@ -20,6 +20,13 @@ options:
     type: list
     elements: str
     required: true
+  jaeger_roles:
+    description:
+      - Jaeger's IAM roles (C(role_arn), C(index_prefix)), admitted only on the paths Jaeger calls (the domain root,
+        C(_bulk), C(_template/<prefix>-*), C(<prefix>-*)), by a condition on C(aws:PrincipalArn) so the role may not exist yet.
+    type: list
+    elements: dict
+    default: []
 """
 
 EXAMPLES = r"""
@@ -39,9 +46,9 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_policies impo
 from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError
 
 
-def _opensearch_access_policy(domain_arn, principals):
+def _opensearch_access_policy(domain_arn, principals, jaeger_roles=None):
     try:
-        return opensearch_access_policy(domain_arn, principals)
+        return opensearch_access_policy(domain_arn, principals, jaeger_roles=jaeger_roles)
     except PolicyError as exc:
         raise AnsibleFilterError(f"opensearch_access_policy: {exc}") from exc
 

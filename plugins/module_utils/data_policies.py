@@ -84,21 +84,60 @@ def s3_bucket_access_policy(bucket: str, access: str = "write", prefix: str = ""
     return check_policy(doc)
 
 
-def opensearch_access_policy(domain_arn: str, principals: list[str]) -> dict:
+# The calls Jaeger's OpenSearch client makes (Jaeger v2.13.0, internal/storage/elasticsearch): GET and HEAD
+# on the domain root (version ping, health check), POST _bulk (span writes), PUT _template/<prefix>-jaeger-*
+# (create_mappings on OpenSearch 1-3) and GET/HEAD/POST/PUT on its own indices (searches, index creation).
+JAEGER_HTTP_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"]
+_INDEX_PREFIX = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
+
+
+def jaeger_domain_paths(domain_arn: str, index_prefix: str = "jaeger") -> dict:
+    """The domain paths Jaeger calls, by the actions it calls them with. IAM cannot scope _bulk to an
+    index: the fine-grained access control role (opensearch_security_role) limits the writes to the prefix."""
+    if not is_arn(domain_arn, "opensearch_domain"):
+        raise PolicyError(f"domain_arn must be an OpenSearch domain ARN, got {domain_arn!r}")
+    if not _INDEX_PREFIX.match(str(index_prefix)):
+        raise PolicyError(f"index_prefix must be a lower-case index name prefix, got {index_prefix!r}")
+    return {
+        "root": (["es:ESHttpGet", "es:ESHttpHead"], [f"{domain_arn}/"]),
+        "bulk": (["es:ESHttpPost"], [f"{domain_arn}/_bulk"]),
+        "templates": (["es:ESHttpGet", "es:ESHttpPut"], [f"{domain_arn}/_template/{index_prefix}-*"]),
+        "indices": (JAEGER_HTTP_ACTIONS, [f"{domain_arn}/{index_prefix}-*"]),
+    }
+
+
+def opensearch_access_policy(domain_arn: str, principals: list[str], jaeger_roles: list[dict] | None = None) -> dict:
     """Domain resource policy: only the named roles reach the HTTP API; fine-grained access
-    control then maps them to OpenSearch roles."""
+    control then maps them to OpenSearch roles.
+
+    jaeger_roles: [{role_arn, index_prefix}] Jaeger's roles, admitted on Jaeger's paths only (jaeger_domain_paths). They are named
+    in a condition on the account principal, not as principals: the cluster phase creates them after this
+    policy, and IAM must also allow the call (their own policy carries the same paths)."""
     if not is_arn(domain_arn, "opensearch_domain"):
         raise PolicyError(f"domain_arn must be an OpenSearch domain ARN, got {domain_arn!r}")
     principals = sorted(set(principals or []))
     if not principals:
         raise PolicyError("opensearch_access_policy needs at least one principal")
-    doc = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Sid": "NamedRolesOnly", "Effect": "Allow", "Principal": {"AWS": principals}, "Action": OPENSEARCH_HTTP_ACTIONS, "Resource": f"{domain_arn}/*"}
-        ],
-    }
-    return check_policy(doc)
+    statements = [
+        {"Sid": "NamedRolesOnly", "Effect": "Allow", "Principal": {"AWS": principals}, "Action": OPENSEARCH_HTTP_ACTIONS, "Resource": f"{domain_arn}/*"}
+    ]
+    account, partition = domain_arn.split(":")[4], domain_arn.split(":")[1]
+    for number, entry in enumerate(jaeger_roles or []):
+        role_arn = entry.get("role_arn", "")
+        if not is_arn(role_arn, "iam_role") or role_arn.split(":")[4] != account:
+            raise PolicyError(f"jaeger_roles role_arn must be an IAM role ARN of account {account}, got {role_arn!r}")
+        for name, (actions, resources) in jaeger_domain_paths(domain_arn, entry.get("index_prefix", "jaeger")).items():
+            statements.append(
+                {
+                    "Sid": f"Jaeger{number}{name.title()}",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                    "Action": actions,
+                    "Resource": resources,
+                    "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arn}},
+                }
+            )
+    return check_policy({"Version": "2012-10-17", "Statement": statements})
 
 
 def logs_delivery_policy(log_group_arns: list[str], account_id: str, service: str = "es.amazonaws.com") -> dict:

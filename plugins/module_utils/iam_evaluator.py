@@ -4,7 +4,7 @@
 
 moto evaluates no IAM policy, condition or boundary, so the policy tests decide calls with this: an explicit
 Deny wins, then any Allow whose Action, Resource and Condition (StringEquals, StringNotEquals, StringLike)
-match (StringEquals, StringNotEquals, StringLike, Bool). For resource policies (topic, queue, bucket) a
+match (StringEquals, StringNotEquals, StringLike, Bool, ArnEquals, ArnLike). For resource policies (topic, queue, bucket) a
 principal such as `{"Service": "budgets.amazonaws.com"}` restricts the match to statements naming it (or `*`).
 Wildcards follow IAM (`*`, `?`; actions case-insensitive). NotAction, NotResource, NotPrincipal and the other
 condition operators are not used by the documents it decides and raise instead of guessing.
@@ -30,7 +30,9 @@ def _condition_holds(condition: dict, context: dict) -> bool:
                 ok = actual is None or actual not in expected
             elif operator == "Bool":
                 ok = actual is not None and str(actual).lower() in [str(e).lower() for e in expected]
-            elif operator == "StringLike":
+            elif operator == "ArnEquals":
+                ok = actual is not None and actual in expected
+            elif operator in ("StringLike", "ArnLike"):
                 ok = actual is not None and any(fnmatchcase(actual, e) for e in expected)
             else:
                 raise ValueError(f"the evaluator does not know the condition operator {operator}")

@@ -14,6 +14,8 @@ import json
 import re
 
 from ansible_collections.mosaic.platform.plugins.module_utils.arn_patterns import arn_regex
+from ansible_collections.mosaic.platform.plugins.module_utils.data_policies import jaeger_domain_paths
+from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError
 
 
 class PermissionPolicyError(ValueError):
@@ -88,6 +90,11 @@ class Naming:
         """One secret (``a/b``: its six-character suffix) or a folder of secrets (``a/*``) under <slug>/<env>/."""
         tail = name if name.endswith("/*") else f"{name}-??????"
         return f"arn:{self.partition}:secretsmanager:{self.region}:{self.account}:secret:{self.slug}/{self.env}/{tail}"
+
+    def search_domain_arn(self, domain: str | None = None) -> str:
+        """The OpenSearch domain (aws_data: <prefix>-search, <prefix>-os for a prefix over 21 characters)."""
+        name = domain or (f"{self.prefix}-search" if len(self.prefix) <= 21 else f"{self.prefix}-os")
+        return f"arn:{self.partition}:es:{self.region}:{self.account}:domain/{name}"
 
     def parameters_arn(self) -> str:
         return f"arn:{self.partition}:ssm:{self.region}:{self.account}:parameter/{self.slug}/{self.env}/*"
@@ -450,6 +457,18 @@ def _aws_load_balancer_controller(n: Naming, params: dict, kms_keys: dict, allow
     ]
 
 
+def _jaeger(n: Naming, params: dict, kms_keys: dict, allow_missing: bool) -> list[dict]:
+    # Jaeger's span storage on the platform's OpenSearch domain (vars.domain when aws_data's domain_name is
+    # overridden), on the paths its client calls and nothing else; the domain access policy admits this role
+    # on the same paths (aws_data_search_jaeger).
+    try:
+        paths = jaeger_domain_paths(n.search_domain_arn(params.get("domain")), params.get("index_prefix", "jaeger"))
+    except PolicyError as exc:
+        raise PermissionPolicyError(f"jaeger: {exc}") from exc
+    sids = {"root": "PingTheDomain", "bulk": "WriteInBulk", "templates": "PutTheIndexTemplates", "indices": "UseTheJaegerIndices"}
+    return [_statement(sids[name], actions, resources) for name, (actions, resources) in paths.items()]
+
+
 IRSA_TEMPLATES = {
     "secret-store": _secret_store,
     "keda": _keda,
@@ -464,6 +483,7 @@ IRSA_TEMPLATES = {
     "bedrock-invoke": _bedrock_invoke,
     "alerts-publisher": _alerts_publisher,
     "cloudwatch-exporter": _cloudwatch_exporter,
+    "jaeger": _jaeger,
 }
 
 

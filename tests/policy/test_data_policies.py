@@ -10,6 +10,7 @@ import pytest
 import yaml
 from ansible_collections.mosaic.platform.plugins.module_utils.data_policies import (
     check_policy,
+    jaeger_domain_paths,
     logs_delivery_policy,
     opensearch_access_policy,
     s3_bucket_access_policy,
@@ -176,3 +177,52 @@ def test_the_domain_policy_names_the_ops_role_of_identity_center():
     for path in (ROOT / "inventories").glob("*/group_vars/*/aws_data.yml"):
         opensearch = (yaml.safe_load(path.read_text()) or {}).get("aws_data_opensearch", {})
         assert "master_role_arn" not in opensearch or "sso_roles_with_path.ops" in str(opensearch["master_role_arn"]), path
+
+
+JAEGER = f"arn:aws:iam::{ACCOUNT}:role/legacyplatform-prod-irsa-jaeger"
+ACCOUNT_PRINCIPAL = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+
+
+def jaeger_allowed(policy, action, path, caller=JAEGER):
+    return allowed(policy, action, f"{DOMAIN}/{path}", context={"aws:PrincipalArn": caller}, principal=ACCOUNT_PRINCIPAL)
+
+
+def test_domain_policy_admits_jaeger_on_its_paths_only():
+    policy = opensearch_access_policy(DOMAIN, [OPS], jaeger_roles=[{"role_arn": JAEGER, "index_prefix": "jaeger"}])
+    assert jaeger_allowed(policy, "es:ESHttpPost", "_bulk")
+    assert jaeger_allowed(policy, "es:ESHttpPut", "jaeger-jaeger-span-2026-11-30")
+    assert jaeger_allowed(policy, "es:ESHttpPut", "_template/jaeger-jaeger-service")
+    assert jaeger_allowed(policy, "es:ESHttpHead", "")
+    assert not jaeger_allowed(policy, "es:ESHttpPut", "documents-2026")
+    assert not jaeger_allowed(policy, "es:ESHttpDelete", "jaeger-jaeger-span-2026-11-30")
+    assert not jaeger_allowed(policy, "es:ESHttpPut", "_plugins/_security/api/rolesmapping/all_access")
+    # Another role of the account gets nothing from the Jaeger statements.
+    assert not jaeger_allowed(policy, "es:ESHttpPost", "_bulk", caller=f"arn:aws:iam::{ACCOUNT}:role/legacyplatform-prod-irsa-loki")
+    # The master role keeps the whole domain.
+    assert allowed(policy, "es:ESHttpPut", f"{DOMAIN}/_plugins/_security/api/rolesmapping/jaeger", principal={"AWS": OPS})
+
+
+def test_domain_policy_names_jaeger_in_a_condition_not_as_principal():
+    # The cluster phase creates the role after this policy: a missing principal would be refused.
+    policy = opensearch_access_policy(DOMAIN, [OPS], jaeger_roles=[{"role_arn": JAEGER}])
+    jaeger = [s for s in policy["Statement"] if s["Sid"].startswith("Jaeger")]
+    assert {s["Sid"] for s in jaeger} == {"Jaeger0Root", "Jaeger0Bulk", "Jaeger0Templates", "Jaeger0Indices"}
+    assert all(s["Principal"] == ACCOUNT_PRINCIPAL and s["Condition"] == {"ArnEquals": {"aws:PrincipalArn": JAEGER}} for s in jaeger)
+
+
+@pytest.mark.parametrize(
+    ("role_arn", "prefix", "message"),
+    [
+        ("arn:aws:iam::444444444444:role/x-irsa-jaeger", "jaeger", "of account 333333333333"),
+        ("*", "jaeger", "IAM role ARN"),
+        (JAEGER, "*", "index_prefix"),
+    ],
+)
+def test_domain_policy_rejects_bad_jaeger_roles(role_arn, prefix, message):
+    with pytest.raises(PolicyError, match=message):
+        opensearch_access_policy(DOMAIN, [OPS], jaeger_roles=[{"role_arn": role_arn, "index_prefix": prefix}])
+
+
+def test_jaeger_paths_are_the_client_calls():
+    paths = jaeger_domain_paths(DOMAIN, "jaeger")
+    assert paths["root"][1] == [f"{DOMAIN}/"] and paths["bulk"] == (["es:ESHttpPost"], [f"{DOMAIN}/_bulk"])

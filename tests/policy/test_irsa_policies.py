@@ -275,3 +275,43 @@ def test_cloudwatch_exporter_only_reads_metrics_and_tags():
     assert actions(doc) == {"cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "tag:GetResources"}
     for write in ("cloudwatch:PutMetricData", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "tag:TagResources", "sqs:ReceiveMessage"):
         assert not allowed(doc, write, "*"), write
+
+
+JAEGER_DOMAIN = f"arn:aws:es:eu-west-1:{ACCOUNT}:domain/acme-dev-search"
+
+
+def test_jaeger_writes_and_reads_only_its_indices():
+    doc = build("jaeger")
+    for action in ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"):
+        assert allowed(doc, action, f"{JAEGER_DOMAIN}/jaeger-jaeger-span-2026-11-30"), action
+    # The reader's multi-index searches: one path naming several daily indices.
+    assert allowed(doc, "es:ESHttpPost", f"{JAEGER_DOMAIN}/jaeger-jaeger-span-2026-11-29,jaeger-jaeger-span-2026-11-30/_msearch")
+    assert allowed(doc, "es:ESHttpPost", f"{JAEGER_DOMAIN}/_bulk")
+    assert allowed(doc, "es:ESHttpPut", f"{JAEGER_DOMAIN}/_template/jaeger-jaeger-span")
+    assert allowed(doc, "es:ESHttpGet", f"{JAEGER_DOMAIN}/") and allowed(doc, "es:ESHttpHead", f"{JAEGER_DOMAIN}/")
+    for action, path in [
+        ("es:ESHttpGet", "documents-2026/_search"),
+        ("es:ESHttpPut", "documents-2026"),
+        ("es:ESHttpPut", "_template/documents"),
+        ("es:ESHttpPut", "_index_template/documents"),
+        ("es:ESHttpPut", "_plugins/_security/api/rolesmapping/all_access"),
+        ("es:ESHttpDelete", "jaeger-jaeger-span-2026-11-30"),
+        ("es:ESHttpPost", "_snapshot/s3-snapshots/restore"),
+    ]:
+        assert not allowed(doc, action, f"{JAEGER_DOMAIN}/{path}"), path
+    assert not allowed(doc, "es:ESHttpPost", f"arn:aws:es:eu-west-1:{ACCOUNT}:domain/other-search/_bulk")
+    assert not allowed(doc, "es:ESHttpGet", f"{JAEGER_DOMAIN}/_cat/indices")
+
+
+def test_jaeger_follows_the_domain_name_of_aws_data():
+    # aws_data names the domain <prefix>-search, or <prefix>-os past 21 characters; vars.domain overrides.
+    long = Naming("a" * 22, "acme", "dev", ACCOUNT, "eu-west-1")
+    assert allowed(irsa_policy("jaeger", long), "es:ESHttpPost", f"arn:aws:es:eu-west-1:{ACCOUNT}:domain/{'a' * 22}-os/_bulk")
+    other = irsa_policy("jaeger", NAMING, params={"domain": "traces"})
+    assert allowed(other, "es:ESHttpPost", f"arn:aws:es:eu-west-1:{ACCOUNT}:domain/traces/_bulk")
+    assert not allowed(other, "es:ESHttpPost", f"{JAEGER_DOMAIN}/_bulk")
+
+
+def test_jaeger_needs_a_plain_prefix():
+    with pytest.raises(PermissionPolicyError, match="index_prefix"):
+        irsa_policy("jaeger", NAMING, params={"domain": "acme-dev-search", "index_prefix": "*"})

@@ -148,6 +148,14 @@ SM_POLICY = {"name": "nightly", "schedule": "0 1 * * *", "deletion_schedule": "0
             {"aws_data_search_snapshot_policy": dict(SM_POLICY, min_count=50)},
             "aws_data_search_snapshot_policy.min_count must be 1..max_count (got min_count 50, max_count 40)",
         ),
+        (
+            {"aws_data_search_jaeger": {"role_name": "p-test-irsa-jaeger", "index_prefix": "Jaeger*"}},
+            "aws_data_search_jaeger.index_prefix must be a lower-case index prefix (got 'Jaeger*')",
+        ),
+        (
+            {"aws_data_search_jaeger": {"role_name": "p test", "index_prefix": "jaeger"}},
+            "aws_data_search_jaeger.role_name must be an IAM role name (got 'p test')",
+        ),
     ],
 )
 def test_search_objects_rules(tmp_path, extra, needle):

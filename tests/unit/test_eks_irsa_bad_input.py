@@ -20,6 +20,8 @@ GOOD = {"namespace": "keda", "service_account": "keda-operator", "template": "ke
 
 
 FIRST_API_TASK = "Manage the IRSA roles"
+JAEGER = {"namespace": "observability", "service_account": "jaeger", "template": "jaeger"}
+SEARCH = {"service_account": "observability/jaeger", "index_prefix": "jaeger", "retention_days": 14, "apply": True}
 
 
 @pytest.mark.parametrize(
@@ -59,6 +61,18 @@ def test_the_argument_spec_rejects_bad_input(tmp_path, extra, needle):
             "eks_irsa_roles role names (p-dev-irsa-<name or service_account>) must be at most 64 characters; set a shorter name "
             f"(got ['p-dev-irsa-{'x' * 60}'])",
         ),
+        (
+            {"eks_irsa_roles": [GOOD, JAEGER], "eks_irsa_jaeger_search": dict(SEARCH, index_prefix="Jaeger*")},
+            "eks_irsa_jaeger_search.index_prefix must be a lower-case index prefix (got 'Jaeger*')",
+        ),
+        (
+            {"eks_irsa_roles": [GOOD, JAEGER], "eks_irsa_jaeger_search": dict(SEARCH, retention_days=0)},
+            "eks_irsa_jaeger_search.retention_days must be 1..3650 (got 0)",
+        ),
+        (
+            {"eks_irsa_roles": [GOOD], "eks_irsa_jaeger_search": SEARCH},
+            "eks_irsa_jaeger_search.service_account must be the <namespace>/<service account> of an entry of eks_irsa_roles (got 'observability/jaeger')",
+        ),
     ],
 )
 def test_each_rule_fails_with_its_own_message(tmp_path, extra, needle):
@@ -66,5 +80,5 @@ def test_each_rule_fails_with_its_own_message(tmp_path, extra, needle):
 
 
 def test_good_input_passes_every_rule(tmp_path):
-    roles = [GOOD, dict(GOOD, namespace="platform", service_account="keda-operator", name="platform-keda")]
+    roles = [GOOD, dict(GOOD, namespace="platform", service_account="keda-operator", name="platform-keda"), JAEGER]
     assert_validation_passed(run_role(tmp_path, "eks_irsa", {**BASE, "eks_irsa_roles": roles}))

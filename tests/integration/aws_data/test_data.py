@@ -69,7 +69,8 @@ def test_opensearch_fine_grained_access_and_policy(aws, domain, outputs, platfor
     security = domain["AdvancedSecurityOptions"]
     assert security["Enabled"] is True and security["InternalUserDatabaseEnabled"] is False
     policy = json.loads(domain["AccessPolicies"])
-    (statement,) = policy["Statement"]
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    statement = statements.pop("NamedRolesOnly")
     # The master user is the ops role of Identity Center that aws_access resolved (with its path, as IAM reports
     # it in resource policies), not a role of a guessed name.
     ops = outputs["access"]["sso_roles_with_path"]["ops"]
@@ -77,6 +78,12 @@ def test_opensearch_fine_grained_access_and_policy(aws, domain, outputs, platfor
     assert role["Arn"] == ops and role["Path"].startswith("/aws-reserved/sso.amazonaws.com/")
     assert statement["Principal"] == {"AWS": [ops]}
     assert "*" not in json.dumps(statement["Principal"])
+    # Jaeger's IRSA role (made later, in the cluster phase) only on its paths, named in a condition.
+    jaeger = f"arn:aws:iam::{platform['account']}:role/{platform['prefix']}-irsa-jaeger"
+    assert sorted(statements) == ["Jaeger0Bulk", "Jaeger0Indices", "Jaeger0Root", "Jaeger0Templates"]
+    for jaeger_statement in statements.values():
+        assert jaeger_statement["Condition"] == {"ArnEquals": {"aws:PrincipalArn": jaeger}}
+        assert "es:ESHttpDelete" not in jaeger_statement["Action"]
 
 
 def test_opensearch_publishes_audit_and_error_logs(aws, domain):
