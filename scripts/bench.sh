@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# Converge benchmark on the local stack: cold converge of inventories/local, then the no-op
-# re-run (time, changed count, AWS API calls from moto's request log), then the gitops render
-# benchmark when the gitops phase provides one. Prints a table; also writes bench/results/.
+# Converge benchmark on the local stack: cold converge of inventories/local, the no-op re-run and the plan
+# (--check --diff on the converged environment), each with its time, changed count and AWS API calls (moto's request
+# log), beside the floor: one Python process reading every managed resource once (scripts/bench_floor.py). Prints a
+# table with the ratios to the floor and the goals of docs/performance.md; also writes bench/results/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 STACK=${STACK_DIR:-$ROOT/.stack}
 cd "$ROOT"
 export ANSIBLE_CONFIG=$ROOT/ansible.cfg
+VENV=${VENV:-$ROOT/.venv}
 mkdir -p bench/results
 out=bench/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
 
-api_calls() { grep -cE '"(GET|POST|PUT|DELETE|HEAD|PATCH) /' "$STACK/logs/moto.log" | tr -d ' '; }
 api_calls_since() { tail -n +"$(( $1 + 1 ))" "$STACK/logs/moto.log" | grep -E '"(GET|POST|PUT|DELETE|HEAD|PATCH) /' | grep -vc '/moto-api' || true; }
 
-run() { # run NAME: time one site.yml converge; sets secs, changed, calls
+run() { # run NAME [ARGS...]: time one site.yml run; sets secs, changed, calls
   local name=$1 before start
+  shift
   before=$(wc -l <"$STACK/logs/moto.log")
   start=$(date +%s.%N)
-  ansible-playbook site.yml -i inventories/local >"$out/$name.log" 2>&1 || { tail -n 30 "$out/$name.log" >&2; exit 1; }
+  ansible-playbook site.yml -i inventories/local "$@" >"$out/$name.log" 2>&1 || { tail -n 30 "$out/$name.log" >&2; exit 1; }
   secs=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$start" "$(date +%s.%N)")
   changed=$(awk -F'changed=' '/ : ok=/ {split($2, a, " "); s += a[1]} END {print s + 0}' "$out/$name.log")
   calls=$(api_calls_since "$before")
@@ -26,25 +28,37 @@ run() { # run NAME: time one site.yml converge; sets secs, changed, calls
 
 echo "bench: resetting the local stack" >&2
 ansible-playbook molecule/resources/reset_stack.yml -i inventories/local >"$out/reset.log" 2>&1 || { tail -n 30 "$out/reset.log" >&2; exit 1; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 run cold;  cold_secs=$secs cold_changed=$changed cold_calls=$calls
-run noop;  noop_secs=$secs noop_changed=$changed noop_calls=$calls
-resources=$(python3 - <<'PY'
-import os, boto3
-api = boto3.client("resourcegroupstaggingapi", region_name="eu-west-1", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-pages = api.get_paginator("get_resources").paginate(TagFilters=[{"Key": "Project", "Values": ["LegacyPlatform"]}])
-iam = boto3.client("iam", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-roles = [r for p in iam.get_paginator("list_roles").paginate() for r in p["Roles"] if r["RoleName"].startswith("legacyplatform-local")]
-print(sum(len(p["ResourceTagMappingList"]) for p in pages) + len(roles))
-PY
-)
-per_resource=$(python3 -c "import sys; r=int(sys.argv[2]); print(f'{int(sys.argv[1]) / r:.1f}' if r else 'n/a')" "$noop_calls" "$resources")
+# The no-op's log carries the profile per role and per task (bench/results/<stamp>/noop.log).
+ANSIBLE_CALLBACKS_ENABLED=mosaic.platform.run_summary,ansible.posix.profile_roles,ansible.posix.profile_tasks \
+  run noop;  noop_secs=$secs noop_changed=$changed noop_calls=$calls
+run plan --check --diff; plan_secs=$secs plan_changed=$changed plan_calls=$calls
+"$VENV/bin/python" scripts/bench_floor.py --project LegacyPlatform --prefix legacyplatform-local >"$out/floor.json"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-{
-  echo "| run | seconds | changed | AWS API calls |"
-  echo "|---|---:|---:|---:|"
-  echo "| cold converge (inventories/local) | $cold_secs | $cold_changed | $cold_calls |"
-  echo "| no-op re-run | $noop_secs | $noop_changed | $noop_calls |"
-  echo
-  echo "managed AWS resources: $resources; no-op API calls per resource: $per_resource"
-} | tee "$out/summary.md"
+"$VENV/bin/python" - "$out" "$cold_secs" "$cold_changed" "$cold_calls" "$noop_secs" "$noop_changed" "$noop_calls" \
+  "$plan_secs" "$plan_changed" "$plan_calls" "$load_before" "$load_after" <<'PY' | tee "$out/summary.md"
+import json, sys
+out, cs, cc, ca, ns, nc, na, ps, pc, pa, load_before, load_after = sys.argv[1:]
+floor = json.load(open(f"{out}/floor.json"))
+fs, fa, res = floor["seconds"], floor["calls"], floor["resources"]
+rows = [("cold converge (inventories/local)", cs, cc, ca), ("no-op re-run", ns, nc, na), ("plan (--check --diff, converged)", ps, pc, pa)]
+print("| run | seconds | changed | AWS API calls | calls per resource | time / floor | calls / floor |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for name, s, c, a in rows:
+    print(f"| {name} | {s} | {c} | {a} | {int(a) / res:.1f} | {float(s) / fs:.0f}x | {int(a) / fa:.1f}x |")
+print(f"| floor (one boto3 read per resource) | {fs} | - | {fa} | {fa / res:.1f} | 1x | 1x |")
+print()
+goals = [
+    ("no-op <= 20 s", float(ns) <= 20),
+    ("no-op <= 10x the floor's time", float(ns) <= 10 * fs),
+    ("no-op <= 2 AWS calls per resource", int(na) <= 2 * res),
+    ("no-op changed=0", int(nc) == 0),
+    ("cold converge <= 90 s", float(cs) <= 90),
+    ("plan no slower than the no-op", float(ps) <= float(ns)),
+]
+print(f"managed AWS resources: {res}; load average before {load_before}, after {load_after}")
+print("goals: " + "; ".join(f"{g}: {'met' if ok else 'NOT met'}" for g, ok in goals))
+PY
