@@ -14,9 +14,11 @@ data:
   {{ .uid }}.json: |
     {{- $panels := list }}
     {{- range $i, $p := .panels }}
-    {{- $target := dict "expr" (replace "PREFIX" $.Values.prefix $p.expr) "legendFormat" ($p.legend | default "") }}
+    {{- $target := dict "expr" (replace "ENV" $.Values.env (replace "PREFIX" $.Values.prefix $p.expr)) "legendFormat" ($p.legend | default "") }}
     {{- $grid := dict "h" 8 "w" 12 "x" (mul (mod $i 2) 12) "y" (mul (div $i 2) 8) }}
-    {{- $panels = append $panels (dict "id" $p.id "type" "timeseries" "title" $p.title "gridPos" $grid "targets" (list $target) "fieldConfig" (dict "defaults" (dict "unit" ($p.unit | default "short")))) }}
+    {{- $panel := dict "id" $p.id "type" "timeseries" "title" $p.title "gridPos" $grid "targets" (list $target) "fieldConfig" (dict "defaults" (dict "unit" ($p.unit | default "short"))) }}
+    {{- if $p.datasource }}{{- $_ := set $panel "datasource" (dict "type" "prometheus" "uid" $p.datasource) }}{{- end }}
+    {{- $panels = append $panels $panel }}
     {{- end }}
     {{- dict "title" .title "uid" .uid "schemaVersion" 39 "tags" (list "platform") "time" (dict "from" "now-24h" "to" "now") "panels" $panels | toPrettyJson | nindent 4 }}
 {{- end }}
