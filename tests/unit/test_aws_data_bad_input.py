@@ -171,6 +171,8 @@ def test_good_search_objects_pass_every_rule(tmp_path):
     lucene = dict(TEMPLATE, engine="lucene", space_type="cosinesimil", dimension=1024)
     extra = {"aws_data_search_index_templates": [TEMPLATE, lucene], "aws_data_search_pipeline": PIPELINE, "aws_data_search_snapshot_policy": SM_POLICY}
     # The inputs of earlier roles too, so the play passes inputs.yml and reaches its first API call.
-    extra["aws_storage_outputs"] = {"buckets": {"search-snapshots": {"name": "p-snapshots"}, "graph-backups": {"name": "p-graph"}}}
+    extra["aws_storage_outputs"] = {
+        "buckets": {"search-snapshots": {"name": "p-snapshots"}, "graph-backups": {"name": "p-graph"}, "backups": {"name": "p-backups"}}
+    }
     extra["aws_access_outputs"] = {"sso_roles_with_path": {"ops": "arn:aws:iam::123456789012:role/p-ops"}}
     assert_validation_passed(run_role(tmp_path, "aws_data", {**PLATFORM, **extra}))
