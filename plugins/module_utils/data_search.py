@@ -197,3 +197,23 @@ def ensure_snapshot_policy(call, name, wanted, check_mode):
         else:
             call("PUT", f"{path}?if_seq_no={answer['_seq_no']}&if_primary_term={answer['_primary_term']}", wanted)
     return _result(True, path, wanted, current)
+
+
+def run_ensure(module, name, build, ensure):
+    """The whole run of a domain-API object module: build the wanted body from the module's parameters (a ValueError
+    fails naming the object), sign the calls with the module's own connection settings (profile, keys, web identity),
+    ensure the object, and exit with what changed."""
+    from ansible.module_utils.urls import open_url  # pylint: disable=import-outside-toplevel
+
+    params = module.params
+    try:
+        wanted = build(params)
+    except ValueError as exc:
+        module.fail_json(msg=f"{name}: {exc}")
+    credentials = module.client("opensearch")._request_signer._credentials  # pylint: disable=protected-access
+    call = signed_caller(credentials, module.region, params["endpoint"], params["timeout"], open_url)
+    try:
+        changed, result = ensure(call, name, wanted, module.check_mode)
+    except Exception as exc:  # noqa: BLE001 the domain's answer (or the network error) is the useful message
+        module.fail_json(msg=str(exc))
+    module.exit_json(changed=changed, **result)

@@ -108,12 +108,11 @@ body:
   type: dict
 """
 
-from ansible.module_utils.urls import open_url
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.mosaic.platform.plugins.module_utils.data_search import (
     ensure_index_template,
     index_template_body,
-    signed_caller,
+    run_ensure,
 )
 
 TEMPLATE_KEYS = ("index_patterns", "priority", "shards", "replicas", "text_field", "vector_field", "dimension", "engine", "space_type", "m", "ef_construction")
@@ -137,19 +136,7 @@ def main():
         "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    try:
-        wanted = index_template_body({k: params[k] for k in TEMPLATE_KEYS})
-    except ValueError as exc:
-        module.fail_json(msg=f"{params['name']}: {exc}")
-    # The module's own connection settings (profile, keys, web identity) sign the calls.
-    credentials = module.client("opensearch")._request_signer._credentials  # pylint: disable=protected-access
-    call = signed_caller(credentials, module.region, params["endpoint"], params["timeout"], open_url)
-    try:
-        changed, result = ensure_index_template(call, params["name"], wanted, module.check_mode)
-    except Exception as exc:  # noqa: BLE001 the domain's answer (or the network error) is the useful message
-        module.fail_json(msg=str(exc))
-    module.exit_json(changed=changed, **result)
+    run_ensure(module, module.params["name"], lambda p: index_template_body({k: p[k] for k in TEMPLATE_KEYS}), ensure_index_template)
 
 
 if __name__ == "__main__":

@@ -77,9 +77,8 @@ body:
   type: dict
 """
 
-from ansible.module_utils.urls import open_url
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.data_search import signed_caller
+from ansible_collections.mosaic.platform.plugins.module_utils.data_search import run_ensure
 from ansible_collections.mosaic.platform.plugins.module_utils.data_security import ensure_security_role, security_role_body
 
 
@@ -94,19 +93,7 @@ def main():
         "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    try:
-        wanted = security_role_body(params)
-    except ValueError as exc:
-        module.fail_json(msg=f"{params['name']}: {exc}")
-    # The module's own connection settings (profile, keys, web identity) sign the calls.
-    credentials = module.client("opensearch")._request_signer._credentials  # pylint: disable=protected-access
-    call = signed_caller(credentials, module.region, params["endpoint"], params["timeout"], open_url)
-    try:
-        changed, result = ensure_security_role(call, params["name"], wanted, module.check_mode)
-    except Exception as exc:  # noqa: BLE001 the domain's answer (or the network error) is the useful message
-        module.fail_json(msg=str(exc))
-    module.exit_json(changed=changed, **result)
+    run_ensure(module, module.params["name"], security_role_body, ensure_security_role)
 
 
 if __name__ == "__main__":
