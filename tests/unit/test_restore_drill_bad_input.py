@@ -22,6 +22,7 @@ def base(tmp_path) -> dict:
         "restore_drill_report_dir": str(tmp_path / "drills"),
         "restore_drill_postgres_source": "p-local-postgres",
         "restore_drill_postgres_dump_bucket": "p-local-backups-123456789012",
+        "restore_drill_postgres_dump_databases": ["postgres"],
         "restore_drill_neo4j_bucket": "p-local-graph-backups-123456789012",
         "restore_drill_opensearch_domain": "p-local-search",
         "restore_drill_opensearch_bucket": "p-local-search-snapshots-123456789012",
