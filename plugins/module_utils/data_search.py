@@ -159,44 +159,40 @@ def snapshot_policy_body(repository, policy):
     }
 
 
-def _result(changed, path, wanted, before):
-    return changed, {"path": path, "body": wanted, "diff": {"before": before or {}, "after": wanted}}
+def converge(call, path, current, wanted, check_mode, write=None):
+    """The last step of every ensure_*: no call when ``current`` matches ``wanted``; else ``write`` (a method and
+    path, default PUT to ``path``) with the wanted body, unless in check mode. Returns (changed, result)."""
+    changed = not body_matches(current, wanted)
+    if changed and not check_mode:
+        method, target = write or ("PUT", path)
+        call(method, target, wanted)
+    return changed, {"path": path, "body": wanted, "diff": {"before": current or {}, "after": wanted}}
+
+
+def versioned_write(path, answer, create_method):
+    """Create with ``create_method``; update with PUT and the sequence number read (optimistic concurrency)."""
+    if answer is None:
+        return create_method, path
+    return "PUT", f"{path}?if_seq_no={answer['_seq_no']}&if_primary_term={answer['_primary_term']}"
 
 
 def ensure_index_template(call, name, wanted, check_mode):
     path = f"_index_template/{name}"
     answer = call("GET", f"{path}?flat_settings=true")
     current = next((t["index_template"] for t in (answer or {}).get("index_templates", []) if t.get("name") == name), None)
-    if body_matches(current, wanted):
-        return _result(False, path, wanted, current)
-    if not check_mode:
-        call("PUT", path, wanted)
-    return _result(True, path, wanted, current)
+    return converge(call, path, current, wanted, check_mode)
 
 
 def ensure_search_pipeline(call, name, wanted, check_mode):
     path = f"_search/pipeline/{name}"
-    current = (call("GET", path) or {}).get(name)
-    if body_matches(current, wanted):
-        return _result(False, path, wanted, current)
-    if not check_mode:
-        call("PUT", path, wanted)
-    return _result(True, path, wanted, current)
+    return converge(call, path, (call("GET", path) or {}).get(name), wanted, check_mode)
 
 
 def ensure_snapshot_policy(call, name, wanted, check_mode):
-    """Create with POST; update with PUT and the sequence number read (optimistic concurrency)."""
+    """Create with POST; update with PUT and the sequence number read."""
     path = f"_plugins/_sm/policies/{name}"
     answer = call("GET", path)
-    current = (answer or {}).get("sm_policy")
-    if body_matches(current, wanted):
-        return _result(False, path, wanted, current)
-    if not check_mode:
-        if answer is None:
-            call("POST", path, wanted)
-        else:
-            call("PUT", f"{path}?if_seq_no={answer['_seq_no']}&if_primary_term={answer['_primary_term']}", wanted)
-    return _result(True, path, wanted, current)
+    return converge(call, path, (answer or {}).get("sm_policy"), wanted, check_mode, versioned_write(path, answer, "POST"))
 
 
 def run_ensure(module, name, build, ensure):

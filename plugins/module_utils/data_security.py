@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.mosaic.platform.plugins.module_utils.arn_patterns import is_arn
-from ansible_collections.mosaic.platform.plugins.module_utils.data_search import _result, body_matches
+from ansible_collections.mosaic.platform.plugins.module_utils.data_search import converge, versioned_write
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 # What Jaeger's client needs besides its indices: the version ping (GET /), _bulk and _msearch (composite
@@ -75,12 +75,7 @@ def ism_retention_body(policy):
 
 def ensure_security_role(call, name, wanted, check_mode):
     path = f"_plugins/_security/api/roles/{name}"
-    current = (call("GET", path) or {}).get(name)
-    if body_matches(current, wanted):
-        return _result(False, path, wanted, current)
-    if not check_mode:
-        call("PUT", path, wanted)
-    return _result(True, path, wanted, current)
+    return converge(call, path, (call("GET", path) or {}).get(name), wanted, check_mode)
 
 
 def ensure_role_mapping(call, name, wanted, check_mode):
@@ -89,23 +84,12 @@ def ensure_role_mapping(call, name, wanted, check_mode):
     if current is not None:
         # A mapping lists its backend roles in any order; compare them as a set.
         current = dict(current, backend_roles=sorted(current.get("backend_roles", [])))
-    if body_matches(current, wanted):
-        return _result(False, path, wanted, current)
-    if not check_mode:
-        call("PUT", path, wanted)
-    return _result(True, path, wanted, current)
+    return converge(call, path, current, wanted, check_mode)
 
 
 def ensure_ism_policy(call, policy_id, wanted, check_mode):
-    """Create with PUT; update with PUT and the sequence number read (optimistic concurrency)."""
+    """Create with PUT; update with PUT and the sequence number read."""
     path = f"_plugins/_ism/policies/{policy_id}"
     answer = call("GET", path)
     current = None if answer is None else {"policy": answer.get("policy")}
-    if body_matches(current, wanted):
-        return _result(False, path, wanted, current)
-    if not check_mode:
-        if answer is None:
-            call("PUT", path, wanted)
-        else:
-            call("PUT", f"{path}?if_seq_no={answer['_seq_no']}&if_primary_term={answer['_primary_term']}", wanted)
-    return _result(True, path, wanted, current)
+    return converge(call, path, current, wanted, check_mode, versioned_write(path, answer, "PUT"))

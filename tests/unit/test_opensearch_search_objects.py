@@ -6,11 +6,8 @@ path is covered only against real AWS."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from ansible.module_utils.urls import open_url
 from ansible_collections.mosaic.platform.plugins.module_utils.data_search import (
     OpenSearchApiError,
     body_matches,
@@ -19,13 +16,9 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_search import
     ensure_snapshot_policy,
     index_template_body,
     search_pipeline_body,
-    signed_caller,
     snapshot_policy_body,
 )
-from botocore.credentials import Credentials
-
-SECRET, TOKEN = "wJalrXUtnFEMI-secret", "session-token-value"
-CREDENTIALS = Credentials("AKIDEXAMPLE", SECRET, TOKEN)
+from opensearch_fake_domain import SECRET, TOKEN, RecordingDomain, requests, serve
 
 TEMPLATE = {
     "index_patterns": ["documents-*"],
@@ -59,62 +52,23 @@ def _as_returned(value):
     return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in value.items()}
 
 
-class Domain(BaseHTTPRequestHandler):
-    """Just enough of the three APIs: stores what is put, answers GET like OpenSearch, records every request."""
+class Domain(RecordingDomain):
+    """Just enough of the three APIs: answers GET like OpenSearch."""
 
-    def _answer(self, status, body=None):
-        data = json.dumps(body or {}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _handle(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
-        state = self.server.state
-        state["requests"].append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
-        if state.get("fail"):
-            return self._answer(state["fail"], {"error": "no permissions"})
-        path = self.path.split("?")[0].strip("/")
-        if self.command == "GET":
-            if path not in state["objects"]:
-                return self._answer(404, {"error": "not found"})
-            kind, stored = path.split("/")[0], state["objects"][path]
-            if kind == "_index_template":
-                template = dict(stored, template=dict(stored["template"], settings=_as_returned(stored["template"]["settings"])))
-                return self._answer(200, {"index_templates": [{"name": path.split("/")[-1], "index_template": template}]})
-            if kind == "_search":
-                return self._answer(200, {path.split("/")[-1]: stored})
-            extras = {"name": path.split("/")[-1], "schema_version": 17, "enabled": True, "last_updated_time": 1}
-            return self._answer(200, {"_seq_no": state["seq_no"], "_primary_term": 1, "sm_policy": dict(stored, **extras)})
-        state["objects"][path] = body
-        state["seq_no"] += 1
-        return self._answer(200, {"acknowledged": True})
-
-    do_GET = do_PUT = do_POST = _handle
-
-    def log_message(self, *args):  # keep the test output quiet
-        pass
+    def get(self, path, stored, state):
+        kind, name = path.split("/")[0], path.split("/")[-1]
+        if kind == "_index_template":
+            template = dict(stored, template=dict(stored["template"], settings=_as_returned(stored["template"]["settings"])))
+            return {"index_templates": [{"name": name, "index_template": template}]}
+        if kind == "_search":
+            return {name: stored}
+        extras = {"name": name, "schema_version": 17, "enabled": True, "last_updated_time": 1}
+        return {"_seq_no": state["seq_no"], "_primary_term": 1, "sm_policy": dict(stored, **extras)}
 
 
 @pytest.fixture
 def domain():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Domain)
-    server.state = {"requests": [], "objects": {}, "seq_no": 0}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    call = signed_caller(CREDENTIALS, "eu-west-1", f"http://127.0.0.1:{server.server_port}", 5, open_url)
-    yield call, server.state
-    server.shutdown()
-    server.server_close()
-
-
-def requests(state):
-    seen = [(r["method"], r["path"]) for r in state["requests"]]
-    state["requests"].clear()
-    return seen
+    yield from serve(Domain)
 
 
 def test_every_request_is_signed_for_es_and_nothing_returned_carries_the_credentials(domain):

@@ -6,12 +6,8 @@ only against real AWS."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from ansible.module_utils.urls import open_url
-from ansible_collections.mosaic.platform.plugins.module_utils.data_search import signed_caller
 from ansible_collections.mosaic.platform.plugins.module_utils.data_security import (
     JAEGER_CLUSTER_PERMISSIONS,
     JAEGER_INDEX_ACTIONS,
@@ -22,10 +18,8 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_security impo
     role_mapping_body,
     security_role_body,
 )
-from botocore.credentials import Credentials
+from opensearch_fake_domain import SECRET, TOKEN, RecordingDomain, requests, serve
 
-SECRET, TOKEN = "wJalrXUtnFEMI-secret", "session-token-value"
-CREDENTIALS = Credentials("AKIDEXAMPLE", SECRET, TOKEN)
 JAEGER = "arn:aws:iam::123456789012:role/legacyplatform-prod-irsa-jaeger"
 ROLE = {
     "name": "jaeger",
@@ -37,68 +31,30 @@ ROLE = {
 RETENTION = {"description": "Jaeger retention", "index_patterns": ["jaeger-*"], "retention_days": 14, "priority": 100}
 
 
-class Domain(BaseHTTPRequestHandler):
-    """Just enough of the security and ISM APIs: stores what is put, answers GET with the keys OpenSearch adds."""
+class Domain(RecordingDomain):
+    """Just enough of the security and ISM APIs: answers GET with the keys OpenSearch adds."""
 
-    def _answer(self, status, body=None):
-        data = json.dumps(body or {}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    write_answer = {"status": "OK"}
 
-    def _handle(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
-        state = self.server.state
-        state["requests"].append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
-        if state.get("fail"):
-            return self._answer(state["fail"], {"error": "no permissions"})
-        path = self.path.split("?")[0].strip("/")
+    def get(self, path, stored, state):
         name = path.split("/")[-1]
-        if self.command == "GET":
-            if path not in state["objects"]:
-                return self._answer(404, {"status": "NOT_FOUND"})
-            stored = json.loads(json.dumps(state["objects"][path]))
-            if "/roles/" in path:
-                for permission in stored["index_permissions"]:
-                    permission.update(dls="", fls=[], masked_fields=[])
-                return self._answer(200, {name: dict(stored, reserved=False, hidden=False, static=False, tenant_permissions=[])})
-            if "/rolesmapping/" in path:
-                # OpenSearch keeps the order it was given; the module must not care.
-                return self._answer(200, {name: dict(stored, backend_roles=stored["backend_roles"][::-1], reserved=False, hidden=False, and_backend_roles=[])})
-            policy = stored["policy"]
-            policy["states"][1]["actions"][0]["retry"] = {"count": 3, "backoff": "exponential", "delay": "1m"}
-            policy["ism_template"][0]["last_updated_time"] = 1
-            policy.update(policy_id=name, schema_version=21, last_updated_time=1, error_notification=None)
-            return self._answer(200, {"_id": name, "_version": state["seq_no"], "_seq_no": state["seq_no"], "_primary_term": 1, "policy": policy})
-        state["objects"][path] = body
-        state["seq_no"] += 1
-        return self._answer(200, {"status": "OK"})
-
-    do_GET = do_PUT = _handle
-
-    def log_message(self, *args):  # keep the test output quiet
-        pass
+        if "/roles/" in path:
+            for permission in stored["index_permissions"]:
+                permission.update(dls="", fls=[], masked_fields=[])
+            return {name: dict(stored, reserved=False, hidden=False, static=False, tenant_permissions=[])}
+        if "/rolesmapping/" in path:
+            # OpenSearch keeps the order it was given; the module must not care.
+            return {name: dict(stored, backend_roles=stored["backend_roles"][::-1], reserved=False, hidden=False, and_backend_roles=[])}
+        policy = stored["policy"]
+        policy["states"][1]["actions"][0]["retry"] = {"count": 3, "backoff": "exponential", "delay": "1m"}
+        policy["ism_template"][0]["last_updated_time"] = 1
+        policy.update(policy_id=name, schema_version=21, last_updated_time=1, error_notification=None)
+        return {"_id": name, "_version": state["seq_no"], "_seq_no": state["seq_no"], "_primary_term": 1, "policy": policy}
 
 
 @pytest.fixture
 def domain():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Domain)
-    server.state = {"requests": [], "objects": {}, "seq_no": 0}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    call = signed_caller(CREDENTIALS, "eu-west-1", f"http://127.0.0.1:{server.server_port}", 5, open_url)
-    yield call, server.state
-    server.shutdown()
-    server.server_close()
-
-
-def requests(state):
-    seen = [(r["method"], r["path"]) for r in state["requests"]]
-    state["requests"].clear()
-    return seen
+    yield from serve(Domain)
 
 
 def test_every_request_is_signed_for_es_and_nothing_returned_carries_the_credentials(domain):
