@@ -213,3 +213,7 @@ def run_ensure(module, name, build, ensure):
     except Exception as exc:  # noqa: BLE001 the domain's answer (or the network error) is the useful message
         module.fail_json(msg=str(exc))
     module.exit_json(changed=changed, **result)
+
+
+# The argument spec of the options of the mosaic.platform.opensearch_domain doc fragment.
+DOMAIN_ARGUMENT_SPEC = {"endpoint": {"type": "str", "required": True}, "timeout": {"type": "int", "default": 30}}

@@ -20,10 +20,6 @@ description:
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:
-  endpoint:
-    description: Domain endpoint (host name or C(https://) URL), for example the C(endpoints.vpc) value of the domain.
-    type: str
-    required: true
   name:
     description: Template name.
     type: str
@@ -76,11 +72,8 @@ options:
     description: HNSW candidate list size at build time.
     type: int
     default: 128
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
 extends_documentation_fragment:
+  - mosaic.platform.opensearch_domain
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -110,6 +103,7 @@ body:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.mosaic.platform.plugins.module_utils.data_search import (
+    DOMAIN_ARGUMENT_SPEC,
     ensure_index_template,
     index_template_body,
     run_ensure,
@@ -120,7 +114,7 @@ TEMPLATE_KEYS = ("index_patterns", "priority", "shards", "replicas", "text_field
 
 def main():
     argument_spec = {
-        "endpoint": {"type": "str", "required": True},
+        **DOMAIN_ARGUMENT_SPEC,
         "name": {"type": "str", "required": True},
         "index_patterns": {"type": "list", "elements": "str", "required": True},
         "priority": {"type": "int", "default": 100},
@@ -133,7 +127,6 @@ def main():
         "space_type": {"type": "str", "default": "l2"},
         "m": {"type": "int", "default": 16},
         "ef_construction": {"type": "int", "default": 128},
-        "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     run_ensure(module, module.params["name"], lambda p: index_template_body({k: p[k] for k in TEMPLATE_KEYS}), ensure_index_template)

@@ -20,10 +20,6 @@ description:
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:
-  endpoint:
-    description: Domain endpoint (host name or C(https://) URL).
-    type: str
-    required: true
   policy_id:
     description: Policy id (lower case).
     type: str
@@ -45,11 +41,8 @@ options:
     description: C(ism_template) priority when several policies match an index.
     type: int
     default: 100
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
 extends_documentation_fragment:
+  - mosaic.platform.opensearch_domain
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -76,19 +69,18 @@ body:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.data_search import run_ensure
+from ansible_collections.mosaic.platform.plugins.module_utils.data_search import DOMAIN_ARGUMENT_SPEC, run_ensure
 from ansible_collections.mosaic.platform.plugins.module_utils.data_security import ensure_ism_policy, ism_retention_body
 
 
 def main():
     argument_spec = {
-        "endpoint": {"type": "str", "required": True},
+        **DOMAIN_ARGUMENT_SPEC,
         "policy_id": {"type": "str", "required": True},
         "description": {"type": "str", "default": "Delete indices past their retention"},
         "index_patterns": {"type": "list", "elements": "str", "required": True},
         "retention_days": {"type": "int", "required": True},
         "priority": {"type": "int", "default": 100},
-        "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     run_ensure(module, module.params["policy_id"], ism_retention_body, ensure_ism_policy)

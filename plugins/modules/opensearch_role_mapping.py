@@ -19,10 +19,6 @@ description:
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:
-  endpoint:
-    description: Domain endpoint (host name or C(https://) URL).
-    type: str
-    required: true
   name:
     description: The security role mapped (see M(mosaic.platform.opensearch_security_role)).
     type: str
@@ -32,11 +28,8 @@ options:
     type: list
     elements: str
     required: true
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
 extends_documentation_fragment:
+  - mosaic.platform.opensearch_domain
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -62,16 +55,15 @@ body:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.data_search import run_ensure
+from ansible_collections.mosaic.platform.plugins.module_utils.data_search import DOMAIN_ARGUMENT_SPEC, run_ensure
 from ansible_collections.mosaic.platform.plugins.module_utils.data_security import ensure_role_mapping, role_mapping_body
 
 
 def main():
     argument_spec = {
-        "endpoint": {"type": "str", "required": True},
+        **DOMAIN_ARGUMENT_SPEC,
         "name": {"type": "str", "required": True},
         "backend_roles": {"type": "list", "elements": "str", "required": True},
-        "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     run_ensure(module, module.params["name"], lambda p: role_mapping_body(p["backend_roles"]), ensure_role_mapping)

@@ -18,10 +18,6 @@ description:
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:
-  endpoint:
-    description: Domain endpoint (host name or C(https://) URL).
-    type: str
-    required: true
   name:
     description: Pipeline name (a query names it with C(search_pipeline=<name>), or an index sets C(index.search.default_pipeline)).
     type: str
@@ -45,11 +41,8 @@ options:
     type: list
     elements: float
     required: true
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
 extends_documentation_fragment:
+  - mosaic.platform.opensearch_domain
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -76,6 +69,7 @@ body:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.mosaic.platform.plugins.module_utils.data_search import (
+    DOMAIN_ARGUMENT_SPEC,
     ensure_search_pipeline,
     run_ensure,
     search_pipeline_body,
@@ -84,13 +78,12 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_search import
 
 def main():
     argument_spec = {
-        "endpoint": {"type": "str", "required": True},
+        **DOMAIN_ARGUMENT_SPEC,
         "name": {"type": "str", "required": True},
         "description": {"type": "str", "default": "Hybrid scoring of lexical and vector clauses"},
         "normalization": {"type": "str", "choices": ["min_max", "l2"], "default": "min_max"},
         "combination": {"type": "str", "choices": ["arithmetic_mean", "geometric_mean", "harmonic_mean"], "default": "arithmetic_mean"},
         "weights": {"type": "list", "elements": "float", "required": True},
-        "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     run_ensure(module, module.params["name"], search_pipeline_body, ensure_search_pipeline)

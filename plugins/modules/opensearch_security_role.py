@@ -19,10 +19,6 @@ description:
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:
-  endpoint:
-    description: Domain endpoint (host name or C(https://) URL).
-    type: str
-    required: true
   name:
     description: Role name (lower case).
     type: str
@@ -46,11 +42,8 @@ options:
     type: list
     elements: str
     required: true
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
 extends_documentation_fragment:
+  - mosaic.platform.opensearch_domain
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -78,19 +71,18 @@ body:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.data_search import run_ensure
+from ansible_collections.mosaic.platform.plugins.module_utils.data_search import DOMAIN_ARGUMENT_SPEC, run_ensure
 from ansible_collections.mosaic.platform.plugins.module_utils.data_security import ensure_security_role, security_role_body
 
 
 def main():
     argument_spec = {
-        "endpoint": {"type": "str", "required": True},
+        **DOMAIN_ARGUMENT_SPEC,
         "name": {"type": "str", "required": True},
         "description": {"type": "str", "default": "Managed by mosaic.platform"},
         "cluster_permissions": {"type": "list", "elements": "str", "default": []},
         "index_patterns": {"type": "list", "elements": "str", "required": True},
         "allowed_actions": {"type": "list", "elements": "str", "required": True},
-        "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     run_ensure(module, module.params["name"], security_role_body, ensure_security_role)

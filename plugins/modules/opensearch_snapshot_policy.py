@@ -20,10 +20,6 @@ description:
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:
-  endpoint:
-    description: Domain endpoint (host name or C(https://) URL).
-    type: str
-    required: true
   name:
     description: Policy name.
     type: str
@@ -68,11 +64,8 @@ options:
     description: Always keep at least this many, whatever their age.
     type: int
     default: 1
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
 extends_documentation_fragment:
+  - mosaic.platform.opensearch_domain
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -103,6 +96,7 @@ body:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.mosaic.platform.plugins.module_utils.data_search import (
+    DOMAIN_ARGUMENT_SPEC,
     ensure_snapshot_policy,
     run_ensure,
     snapshot_policy_body,
@@ -111,7 +105,7 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_search import
 
 def main():
     argument_spec = {
-        "endpoint": {"type": "str", "required": True},
+        **DOMAIN_ARGUMENT_SPEC,
         "name": {"type": "str", "required": True},
         "repository": {"type": "str", "required": True},
         "description": {"type": "str", "default": "Scheduled snapshots with retention"},
@@ -123,7 +117,6 @@ def main():
         "max_age": {"type": "str", "required": True},
         "max_count": {"type": "int", "required": True},
         "min_count": {"type": "int", "default": 1},
-        "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     run_ensure(module, module.params["name"], lambda p: snapshot_policy_body(p["repository"], p), ensure_snapshot_policy)

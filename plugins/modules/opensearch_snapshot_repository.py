@@ -19,10 +19,6 @@ description:
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:
-  endpoint:
-    description: Domain endpoint (host name or C(https://) URL), for example the C(endpoints.vpc) value of the domain.
-    type: str
-    required: true
   repository:
     description: Repository name.
     type: str
@@ -39,11 +35,8 @@ options:
     description: Role the domain assumes to write to the bucket (trusts C(es.amazonaws.com)).
     type: str
     required: true
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
 extends_documentation_fragment:
+  - mosaic.platform.opensearch_domain
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -79,6 +72,7 @@ from ansible_collections.mosaic.platform.plugins.module_utils.data_opensearch im
     snapshot_repository_body,
     snapshot_repository_request,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.data_search import DOMAIN_ARGUMENT_SPEC
 
 
 def _call(module, credentials, method, url, data, headers):
@@ -89,12 +83,11 @@ def _call(module, credentials, method, url, data, headers):
 
 def main():
     argument_spec = {
-        "endpoint": {"type": "str", "required": True},
+        **DOMAIN_ARGUMENT_SPEC,
         "repository": {"type": "str", "required": True},
         "bucket": {"type": "str", "required": True},
         "base_path": {"type": "str", "default": ""},
         "role_arn": {"type": "str", "required": True},
-        "timeout": {"type": "int", "default": 30},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
