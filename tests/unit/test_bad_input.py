@@ -52,8 +52,8 @@ def run_playbook(playbook: Path, extra_vars: dict) -> subprocess.CompletedProces
 def assert_rule_failed(result: subprocess.CompletedProcess, needle: str, first_api_task: str) -> str:
     """The play failed on the rule whose message holds needle, before first_api_task ran.
 
-    Each rule is its own assert task and a play stops at its first failure, so a needle taken from
-    one rule's message cannot be satisfied by another rule failing. Returns the output with its
+    The rules of validate.yml are checked in order (mosaic.platform.validate) and the first broken one fails
+    the task, so a needle taken from one rule's message cannot be satisfied by another rule failing. Returns the output with its
     whitespace folded (the YAML callback wraps long messages).
     """
     out = result.stdout + result.stderr

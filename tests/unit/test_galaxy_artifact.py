@@ -163,7 +163,8 @@ def test_it_installs_offline_and_runs_a_role_by_fqcn(artifact, tmp_path):
     )
     out = run.stdout + run.stderr
     assert run.returncode == 2, out
-    assert "mosaic.platform.k8s_bootstrap : Check that k8s_bootstrap_argocd_crds_dir holds the ArgoCD CRDs for crds-only" in out
+    assert "mosaic.platform.k8s_bootstrap : Check that the k8s_bootstrap settings keep their rules" in out
+    assert "Check that k8s_bootstrap_argocd_crds_dir holds the ArgoCD CRDs for crds-only" in out
     assert (
         f"k8s_bootstrap_argocd_crds_dir must hold the argo-cd CRD files (*.yaml) when k8s_bootstrap_argocd_install is crds-only (got '{tmp_path / 'no-crds'}')"
         in out
