@@ -16,6 +16,9 @@ COLLECTION_LINK := $(ROOT)/.collections/ansible_collections/mosaic/platform
 # MOSAIC_ARGOCD_CRDS_DIR. Point MOSAIC_CRDS_DIR at an offline copy to verify it instead of downloading.
 MOSAIC_CRDS_DIR ?= $(ROOT)/.cache/crds
 MOSAIC_ARGOCD_CRDS_DIR ?= $(MOSAIC_CRDS_DIR)/argo-cd
+# Ansible's strategy for converge: linear (ansible-core's default) or mitogen (scripts/mitogen.sh, opt-in).
+STRATEGY ?= linear
+STRATEGY_RUN = $(if $(filter mitogen,$(STRATEGY)),scripts/mitogen.sh,$(if $(filter linear,$(STRATEGY)),,$(error STRATEGY must be linear or mitogen, not $(STRATEGY))))
 
 export PATH := $(TOOLS_DIR)/bin:$(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
@@ -61,8 +64,8 @@ down: ## Stop the local stack (only the processes it started) and wipe its state
 status: ## Show the local stack
 	scripts/stack.sh status
 
-converge: collection ## Converge site.yml against $(INVENTORY)
-	$(LOCAL_ENV) $(BIN)/ansible-playbook site.yml -i $(INVENTORY)
+converge: collection ## Converge site.yml against $(INVENTORY) (STRATEGY=mitogen: the mitogen strategy)
+	$(LOCAL_ENV) $(STRATEGY_RUN) $(BIN)/ansible-playbook site.yml -i $(INVENTORY)
 
 fixtures: venv collection ## Regenerate tests/fixtures/outputs from the example inventories on moto, then re-render their trees
 	scripts/fixtures.sh
@@ -82,8 +85,9 @@ sanity: venv ## ansible-test sanity for the plugins
 unit: venv tools crds ## pytest: units, policy tests, gitops validation
 	$(BIN)/pytest tests -m "not stack" -n auto
 
-integration: venv tools crds ## Molecule scenarios against the local stack (starts and stops it)
-	scripts/with-stack.sh $(BIN)/molecule test --all
+# Two streams on two local stacks; site.yml end to end under both strategies, linear and mitogen.
+integration: venv tools crds ## Molecule scenarios against two local stacks (starts and stops them)
+	scripts/integration.sh
 
 test: lint sanity unit integration ## Everything CI runs
 
