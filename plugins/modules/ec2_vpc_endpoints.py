@@ -1,0 +1,232 @@
+#!/usr/bin/python
+# Copyright: mosaic.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: ec2_vpc_endpoints
+short_description: Manage a list of interface VPC endpoints of one VPC in one run
+version_added: 0.2.0
+description:
+  - Creates or converges every interface endpoint of O(endpoints) in the VPC O(vpc_id), in one module run. Per
+    endpoint, its subnets, security groups, private DNS and tags; only what differs is written.
+  - The VPC's endpoints are read once (C(DescribeVpcEndpoints), paginated). A converged endpoint costs no other call.
+    amazon.aws.ec2_vpc_endpoint in a loop costs one module run per endpoint (Python and boto3 started again each
+    time), and it never converges the subnets or security groups of an endpoint that exists.
+  - An endpoint is matched by its service name among the VPC's interface endpoints that are not deleted, deleting,
+    failed, rejected or expired. Endpoints are only created or updated; removing one is left to
+    amazon.aws.ec2_vpc_endpoint with C(state=absent). The module does not wait for a new endpoint to be available.
+  - In check mode nothing is written; the result says what would change, and an endpoint to create has an empty id.
+  - The local emulator (moto) ignores C(PrivateDnsEnabled) in C(ModifyVpcEndpoint); that call is tested for its
+    request shape only and is covered live only against real AWS.
+author:
+  - mosaic.platform contributors (@mosaic-platform)
+options:
+  vpc_id:
+    description: The VPC the endpoints belong to.
+    type: str
+    required: true
+  endpoints:
+    description: The interface endpoints.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      service:
+        description: Full service name, for example C(com.amazonaws.eu-west-1.sts).
+        type: str
+        required: true
+      subnets:
+        description: The subnets of the endpoint's network interfaces (at most one per AZ); others are removed.
+        type: list
+        elements: str
+        required: true
+      security_groups:
+        description: The security groups of the endpoint's network interfaces; others are removed.
+        type: list
+        elements: str
+        required: true
+      private_dns:
+        description: Whether the service's default DNS name resolves to the endpoint inside the VPC.
+        type: bool
+        default: true
+      tags:
+        description: The tags of the endpoint.
+        type: dict
+        default: {}
+      purge_tags:
+        description: Remove the tags not in O(endpoints[].tags).
+        type: bool
+        default: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Manage the interface endpoints
+  mosaic.platform.ec2_vpc_endpoints:
+    vpc_id: vpc-0123456789abcdef0
+    endpoints:
+      - service: com.amazonaws.eu-west-1.sts
+        subnets: [subnet-0a, subnet-0b, subnet-0c]
+        security_groups: [sg-0e]
+        tags: {Project: P, Name: p-dev-sts}
+"""
+
+RETURN = r"""
+endpoints:
+  description: Per service name, the endpoint id (empty for one that check mode would create) and what changed.
+  returned: always
+  type: dict
+  sample: {"com.amazonaws.eu-west-1.sts": {"id": "vpce-0123456789abcdef0", "changed": ["subnets", "tags"]}}
+"""
+
+try:
+    import botocore
+except ImportError:
+    botocore = None  # AnsibleAWSModule reports the missing dependency
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+    boto3_tag_specifications,
+    compare_aws_tags,
+)
+
+AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
+# States of an endpoint that is gone or will never serve: a new one is created beside it.
+GONE_STATES = {"deleted", "deleting", "failed", "rejected", "expired"}
+
+
+@AWSRetry.jittered_backoff()
+def _list_endpoints(client, vpc_id):
+    paginator = client.get_paginator("describe_vpc_endpoints")
+    return paginator.paginate(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]).build_full_result().get("VpcEndpoints", [])
+
+
+def current_endpoints(client, vpc_id):
+    """The VPC's live interface endpoints by service name (the first one listed when there are several)."""
+    found = {}
+    for endpoint in _list_endpoints(client, vpc_id):
+        if endpoint.get("VpcEndpointType", "").lower() == "interface" and endpoint.get("State", "").lower() not in GONE_STATES:
+            found.setdefault(endpoint["ServiceName"], endpoint)
+    return found
+
+
+def state_of(endpoint):
+    """The managed settings of an existing endpoint, in the shape of a spec (for the diff)."""
+    return {
+        "subnets": sorted(endpoint.get("SubnetIds", [])),
+        "security_groups": sorted(g["GroupId"] for g in endpoint.get("Groups", [])),
+        "private_dns": bool(endpoint.get("PrivateDnsEnabled")),
+        "tags": boto3_tag_list_to_ansible_dict(endpoint.get("Tags", [])),
+    }
+
+
+def wanted_of(spec, before):
+    tags = spec["tags"] if spec["purge_tags"] else {**(before or {}).get("tags", {}), **spec["tags"]}
+    return {"subnets": sorted(spec["subnets"]), "security_groups": sorted(spec["security_groups"]), "private_dns": spec["private_dns"], "tags": tags}
+
+
+def create_endpoint(client, vpc_id, spec):
+    params = {
+        "VpcId": vpc_id,
+        "VpcEndpointType": "Interface",
+        "ServiceName": spec["service"],
+        "SubnetIds": spec["subnets"],
+        "SecurityGroupIds": spec["security_groups"],
+        "PrivateDnsEnabled": spec["private_dns"],
+    }
+    if spec["tags"]:
+        params["TagSpecifications"] = boto3_tag_specifications(spec["tags"], ["vpc-endpoint"])
+    return client.create_vpc_endpoint(aws_retry=True, **params)["VpcEndpoint"]["VpcEndpointId"]
+
+
+def converge_endpoint(module, client, spec, endpoint):
+    """Write what differs on an existing endpoint; return what changed (or would)."""
+    check, changes, modify = module.check_mode, [], {}
+    before = state_of(endpoint)
+    for key, add, remove in (("subnets", "AddSubnetIds", "RemoveSubnetIds"), ("security_groups", "AddSecurityGroupIds", "RemoveSecurityGroupIds")):
+        to_add = sorted(set(spec[key]) - set(before[key]))
+        to_remove = sorted(set(before[key]) - set(spec[key]))
+        if to_add or to_remove:
+            changes.append(key)
+            modify.update({add: to_add} if to_add else {})
+            modify.update({remove: to_remove} if to_remove else {})
+    if before["private_dns"] != spec["private_dns"]:
+        changes.append("private_dns")
+        modify["PrivateDnsEnabled"] = spec["private_dns"]
+    if modify and not check:
+        client.modify_vpc_endpoint(aws_retry=True, VpcEndpointId=endpoint["VpcEndpointId"], **modify)
+    to_tag, to_untag = compare_aws_tags(before["tags"], spec["tags"], spec["purge_tags"])
+    if to_tag or to_untag:
+        changes.append("tags")
+    if to_untag and not check:
+        client.delete_tags(aws_retry=True, Resources=[endpoint["VpcEndpointId"]], Tags=[{"Key": k} for k in to_untag])
+    if to_tag and not check:
+        client.create_tags(aws_retry=True, Resources=[endpoint["VpcEndpointId"]], Tags=ansible_dict_to_boto3_tag_list(to_tag))
+    return changes
+
+
+def validate(module, specs):
+    services = [s["service"] for s in specs]
+    duplicates = sorted({s for s in services if services.count(s) > 1})
+    if duplicates:
+        module.fail_json(msg=f"endpoints service must be unique (got {duplicates} more than once)")
+    bare = [s["service"] for s in specs if not s["subnets"] or not s["security_groups"]]
+    if bare:
+        module.fail_json(msg=f"endpoints subnets and security_groups must not be empty (got them empty on {bare})")
+
+
+def main():
+    endpoint_spec = {
+        "service": {"type": "str", "required": True},
+        "subnets": {"type": "list", "elements": "str", "required": True},
+        "security_groups": {"type": "list", "elements": "str", "required": True},
+        "private_dns": {"type": "bool", "default": True},
+        "tags": {"type": "dict", "default": {}},
+        "purge_tags": {"type": "bool", "default": True},
+    }
+    module = AnsibleAWSModule(
+        argument_spec={
+            "vpc_id": {"type": "str", "required": True},
+            "endpoints": {"type": "list", "elements": "dict", "required": True, "options": endpoint_spec},
+        },
+        supports_check_mode=True,
+    )
+    vpc_id, specs = module.params["vpc_id"], module.params["endpoints"]
+    validate(module, specs)
+
+    client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        existing = current_endpoints(client, vpc_id)
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg=f"Failed to list the VPC endpoints of {vpc_id}")
+    result, diff = {}, {"before": {}, "after": {}}
+    for spec in specs:
+        service, endpoint = spec["service"], existing.get(spec["service"])
+        before = state_of(endpoint) if endpoint else None
+        try:
+            if endpoint is None:
+                changes = ["created"]
+                endpoint_id = "" if module.check_mode else create_endpoint(client, vpc_id, spec)
+            else:
+                changes = converge_endpoint(module, client, spec, endpoint)
+                endpoint_id = endpoint["VpcEndpointId"]
+        except AWS_ERRORS as e:
+            module.fail_json_aws(e, msg=f"Failed to converge the VPC endpoint of {service} in {vpc_id}")
+        result[service] = {"id": endpoint_id, "changed": changes}
+        if changes:
+            diff["before"][service] = before or {}
+            diff["after"][service] = wanted_of(spec, before)
+    changed = any(r["changed"] for r in result.values())
+    module.exit_json(changed=changed, endpoints=result, **({"diff": diff} if module._diff else {}))
+
+
+if __name__ == "__main__":
+    main()
