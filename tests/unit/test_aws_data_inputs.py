@@ -92,6 +92,7 @@ CHECK_PLAY = """
       endpoint_url: "{endpoint}"
       region: eu-west-1
     group/community.aws.aws: *aws
+    group/mosaic.platform.aws: *aws
   roles:
     - role: mosaic.platform.aws_storage
   tasks:

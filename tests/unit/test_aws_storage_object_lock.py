@@ -38,6 +38,7 @@ PLAY = """
       endpoint_url: "{endpoint}"
       region: eu-west-1
     group/community.aws.aws: *aws_defaults
+    group/mosaic.platform.aws: *aws_defaults
   roles:
     - role: mosaic.platform.aws_storage
 """
