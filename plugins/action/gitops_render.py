@@ -13,7 +13,13 @@ import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
-from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import CatalogError, merge_catalog, render_environments, render_tree
+from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import (
+    SAFE_LOADER,
+    CatalogError,
+    merge_catalog,
+    render_environments,
+    render_tree,
+)
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_rules import first_broken
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_writer import apply_plan, plan_environment, unused_base, write_atomic
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import OutputsError, read_outputs
@@ -182,7 +188,7 @@ class ActionModule(ActionBase):
         for name in enabled:
             if name in templates:
                 text = templar.template(trust_as_template(templates[name]), escape_backslashes=False)
-                manifests[name] = [obj for obj in yaml.safe_load_all(text) if obj]
+                manifests[name] = [obj for obj in yaml.load_all(text, Loader=SAFE_LOADER) if obj]  # noqa: S506 - a safe loader
         settings = {
             "env": bundle["gitops_env"],
             "cluster": bundle["gitops_cluster"],
