@@ -126,6 +126,37 @@ def test_two_hosts_of_one_environment_fail_with_their_own_message(tmp_path):
     assert not (tmp_path / "tree").exists()
 
 
+TWO_TREES = """
+- name: Add two environments, each with its own tree
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Add the hosts
+      ansible.builtin.add_host:
+        name: "{{{{ item }}}}"
+        ansible_connection: local
+        platform_env: "{{{{ item }}}}"
+        gitops_output_dir: "{tmp}/tree-{{{{ item }}}}"
+      loop: [dev, staging]
+
+- name: Bad input probe
+  hosts: [dev, staging]
+  gather_facts: false
+  roles:
+    - role: mosaic.platform.gitops
+"""
+
+
+def test_two_trees_in_one_play_fail_with_their_own_message(tmp_path):
+    # The files every environment shares are written once: the hosts of a play render into one tree.
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(TWO_TREES.format(tmp=tmp_path))
+    result = run_playbook(playbook, {k: v for k, v in BASE.items() if k != "platform_env"})
+    needle = f"gitops_output_dir must be one tree for every host of the play (got ['{tmp_path}/tree-dev', '{tmp_path}/tree-staging'])"
+    assert_rule_failed(result, needle, FIRST_TASK_AFTER_RULES)
+    assert not any(tmp_path.glob("tree-*")), "the role wrote part of a tree"
+
+
 def test_good_input_passes_every_rule(tmp_path):
     # Valid settings get past the rules; with no outputs file the render then stops at the outputs reader.
     extra = {"gitops_keda_consumers": [{**CONSUMER, "min_replicas": 1, "max_replicas": 5}], "gitops_velero_schedules": [SCHEDULE]}

@@ -1,5 +1,5 @@
 """The gitops role's settings path in one process: the catalog lookup reads a directory once while its files are
-unchanged."""
+unchanged, and the play-wide rules of gitops_rules.py see every host."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 
 from ansible_collections.mosaic.platform.plugins.lookup import gitops_catalog as catalog_lookup
 from ansible_collections.mosaic.platform.plugins.lookup.gitops_catalog import LookupModule
+from ansible_collections.mosaic.platform.plugins.module_utils.gitops_rules import first_broken
 
 
 def _write(directory, name, description):
@@ -30,3 +31,30 @@ def test_a_caller_changing_the_entries_does_not_change_the_next_read(tmp_path):
     lookup.run([str(tmp_path)])[0]["description"] = "changed by a caller"
     assert lookup.run([str(tmp_path)])[0]["description"] == "first"
     assert str(tmp_path) in catalog_lookup._READ
+
+
+def _settings(env, tree):
+    return {
+        "platform_env": env,
+        "gitops_env": env,
+        "gitops_repo_url": "https://git.example.com/p.git",
+        "gitops_revision": "main",
+        "gitops_ingress_controller": "traefik",
+        "gitops_github_app_id": "1",
+        "gitops_github_app_installation_id": "2",
+        "gitops_sync_retry_limit": 5,
+        "gitops_alb_idle_timeout": 3600,
+        "gitops_velero_schedules": [],
+        "gitops_keda_consumers": [],
+        "gitops_slo_availability": 0.995,
+        "gitops_auth_group_roles": [],
+        "gitops_output_dir": tree,
+    }
+
+
+def test_one_tree_for_every_host_of_the_play():
+    same = {"a": _settings("dev", "/srv/tree"), "b": _settings("prod", "/srv/tree/")}
+    assert first_broken(same, {"a": "dev", "b": "prod"}) == []
+    two = {"a": _settings("dev", "/srv/tree"), "b": _settings("prod", "/srv/other")}
+    message = "gitops_output_dir must be one tree for every host of the play (got ['/srv/other', '/srv/tree'])"
+    assert first_broken(two, {"a": "dev", "b": "prod"}) == [f"a: {message}", f"b: {message}"]
