@@ -8,6 +8,7 @@ settings of every host are templated here too (rules_only), not by a set_fact ta
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import yaml
@@ -59,6 +60,10 @@ CATALOG_VARS = (
     "gitops_project",
     "gitops_destination_server",
 )
+# The role's default gitops_catalog (defaults/main/catalog.yml) reads role_path only: the settings template it once per
+# role path for every host that keeps it and share the entries (the render copies them per host). Templating the
+# catalog per host was most of the settings' time.
+CATALOG_DEFAULT = "{{ query('mosaic.platform.gitops_catalog', role_path ~ '/files/catalog') }}"
 # The helmfile state files every environment shares (files/helmfile.d/ of the role).
 STATE_FILES = ("00-bootstrap.yaml.gotmpl", "50-addon.yaml.gotmpl")
 MANIFEST_SUFFIX = ".yaml.j2"
@@ -162,15 +167,23 @@ class ActionModule(ActionBase):
         One pass in this process instead of a set_fact task per host: a forked task per host cost ~0.1 s each."""
         variable_manager = self._task.get_variable_manager()
         play = self._task.get_play()
-        settings = {}
+        settings, catalogs = {}, {}
         for host in hosts:
             # The variables the strategy would give a task of this role on that host (its own role defaults included).
             variables = variable_manager.get_vars(play=play, host=variable_manager._inventory.get_host(host), task=self._task)
             variables["ansible_check_mode"] = bool(self._task.check_mode)  # the outputs lookup reads it (as a task's vars have it)
             templar = self._templar.copy_with_new_env(available_variables=variables)
-            names = ["platform_env", "platform_outputs_dir", *(name for name in variables if name.startswith("gitops_"))]
+            default_catalog = variables.get("gitops_catalog") == CATALOG_DEFAULT
+            names = ["platform_env", "platform_outputs_dir", *(n for n in variables if n.startswith("gitops_"))]
+            if default_catalog:
+                names.remove("gitops_catalog")
             try:
                 bundle = templar.template({name: variables[name] for name in names})
+                if default_catalog:
+                    role_path = variables["role_path"]
+                    if role_path not in catalogs:
+                        catalogs[role_path] = templar.template(variables["gitops_catalog"])
+                    bundle["gitops_catalog"] = catalogs[role_path]
             except AnsibleError as exc:
                 raise AnsibleActionFail(f"{host}: {exc}") from exc
             roles = bundle.get("gitops_auth_group_roles") or []
@@ -199,7 +212,7 @@ class ActionModule(ActionBase):
                 )
         variables = {name: bundle[name] for name in CATALOG_VARS}
         entries = merge_catalog(
-            bundle["gitops_catalog"],
+            copy.deepcopy(bundle["gitops_catalog"]),
             overrides=bundle["gitops_addon_overrides"],
             extra=bundle["gitops_extra_addons"],
             versions=bundle["gitops_chart_versions"],

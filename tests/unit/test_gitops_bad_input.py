@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_playbook, run_role
 
 BASE = {
@@ -19,6 +22,7 @@ BASE = {
     "gitops_github_app_id": "100001",
     "gitops_github_app_installation_id": "200002",
 }
+ROLE = Path(__file__).resolve().parents[2] / "roles" / "gitops"
 FIRST_TASK_AFTER_RULES = "Render and write the tree of every environment"
 SCHEDULE = {"name": "daily", "schedule": "0 2 * * *", "ttl": "720h"}
 CONSUMER = {"name": "w", "namespace": "apps", "queue": "jobs"}
@@ -172,6 +176,13 @@ def test_a_cycle_names_the_add_on(tmp_path):
 def test_an_unpinned_version_names_the_add_on_and_key(tmp_path):
     result = run(tmp_path, {"gitops_chart_versions": {"keda": "2.x"}})
     assert "add-on keda: version '2.x' is not pinned" in result.stdout + result.stderr
+
+
+def test_a_catalog_of_the_inventory_replaces_the_roles(tmp_path):
+    # The settings share the role's default catalog between hosts; any other gitops_catalog is the host's own.
+    entry = yaml.safe_load((ROLE / "files" / "catalog" / "reloader.yml").read_text(encoding="utf-8"))
+    result = run(tmp_path, {"gitops_catalog": [{**entry, "needs": [], "version": "2.x"}]})
+    assert "add-on reloader: version '2.x' is not pinned" in result.stdout + result.stderr
 
 
 def test_a_missing_output_names_the_add_on_key_and_phase(tmp_path):

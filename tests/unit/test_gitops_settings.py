@@ -1,10 +1,14 @@
 """The gitops role's settings path in one process: the catalog lookup reads a directory once while its files are
-unchanged, and the play-wide rules of gitops_rules.py see every host."""
+unchanged, the action recognises the role's default catalog, and the play-wide rules of gitops_rules.py see every
+host."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import yaml
+from ansible_collections.mosaic.platform.plugins.action.gitops_render import CATALOG_DEFAULT
 from ansible_collections.mosaic.platform.plugins.lookup import gitops_catalog as catalog_lookup
 from ansible_collections.mosaic.platform.plugins.lookup.gitops_catalog import LookupModule
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_rules import first_broken
@@ -31,6 +35,12 @@ def test_a_caller_changing_the_entries_does_not_change_the_next_read(tmp_path):
     lookup.run([str(tmp_path)])[0]["description"] = "changed by a caller"
     assert lookup.run([str(tmp_path)])[0]["description"] == "first"
     assert str(tmp_path) in catalog_lookup._READ
+
+
+def test_the_action_recognises_the_roles_default_catalog():
+    # The settings template this default once per role path and share it: it must be the role's default, word for word.
+    defaults = Path(__file__).resolve().parents[2] / "roles" / "gitops" / "defaults" / "main" / "catalog.yml"
+    assert yaml.safe_load(defaults.read_text(encoding="utf-8"))["gitops_catalog"] == CATALOG_DEFAULT
 
 
 def _settings(env, tree):
