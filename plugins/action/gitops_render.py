@@ -3,17 +3,26 @@
 """Render and write the GitOps tree of every environment of the play in one process (docs: plugins/modules/gitops_render.py).
 
 One task per host and step cost about 2.7 s per environment (a forked worker per host and task, and the template
-lookup copying every variable per add-on); one run_once action over all hosts costs a small fraction of that."""
+lookup copying every variable per add-on); one run_once action over all hosts costs a small fraction of that. The
+settings of every host are templated here too (rules_only), not by a set_fact task per host."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import yaml
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
-from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import CatalogError, merge_catalog, render_environments, render_tree
+from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import (
+    SAFE_LOADER,
+    CatalogError,
+    merge_catalog,
+    render_environments,
+    render_tree,
+)
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_rules import first_broken
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_writer import apply_plan, plan_environment, unused_base, write_atomic
 from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import OutputsError, read_outputs
@@ -51,6 +60,10 @@ CATALOG_VARS = (
     "gitops_project",
     "gitops_destination_server",
 )
+# The role's default gitops_catalog (defaults/main/catalog.yml) reads role_path only: the settings template it once per
+# role path for every host that keeps it and share the entries (the render copies them per host). Templating the
+# catalog per host was most of the settings' time.
+CATALOG_DEFAULT = "{{ query('mosaic.platform.gitops_catalog', role_path ~ '/files/catalog') }}"
 # The helmfile state files every environment shares (files/helmfile.d/ of the role).
 STATE_FILES = ("00-bootstrap.yaml.gotmpl", "50-addon.yaml.gotmpl")
 MANIFEST_SUFFIX = ".yaml.j2"
@@ -83,17 +96,16 @@ class ActionModule(ActionBase):
         missing = [a for a in ("hosts",) + (() if args.get("rules_only") else ("role_path",)) if not args.get(a)]
         if missing:
             raise AnsibleActionFail(f"gitops_render: {', '.join(missing)} required")
-        settings_var = args.get("settings_var", "__gitops_vars")
-        hostvars = task_vars["hostvars"]
-        # The facts as set (raw_get): templating each host's settings again through hostvars costs ~0.1 s a host.
-        settings = {host: hostvars.raw_get(host)[settings_var] for host in args["hosts"]}
         if args.get("rules_only"):
-            envs = {host: hostvars[host].get("platform_env") for host in args.get("all_hosts") or args["hosts"]}
+            settings = self._collect(args["hosts"])
+            envs = {host: task_vars["hostvars"][host].get("platform_env") for host in args.get("all_hosts") or args["hosts"]}
             broken = first_broken(settings, envs)
             if broken:
                 raise AnsibleActionFail("; ".join(broken))
-            result.update(changed=False, msg=f"{len(settings)} environment(s) keep every rule")
+            result.update(changed=False, msg=f"{len(settings)} environment(s) keep every rule", settings=settings)
             return result
+        # The settings the rules task collected and checked, as registered (templating them again costs ~0.1 s a host).
+        settings = task_vars[args.get("settings_var", "__gitops_settings")]["settings"]
         role_path = Path(args["role_path"])
         check = bool(self._task.check_mode)
         want_diff = bool(self._task.diff)
@@ -112,9 +124,7 @@ class ActionModule(ActionBase):
             except (CatalogError, OutputsError) as exc:
                 raise AnsibleActionFail(f"{host}: {exc}") from exc
 
-        root = Path(renders[0]["root"]) if renders else None
-        if any(Path(r["root"]) != root for r in renders):
-            raise AnsibleActionFail(f"gitops_output_dir must be one tree for every host of the play (got {sorted({r['root'] for r in renders})})")
+        root = Path(renders[0]["root"]) if renders else None  # one tree for every host: a rule (gitops_rules.py)
 
         environments, diffs, changed = [], [], False
         for render in renders:
@@ -149,6 +159,42 @@ class ActionModule(ActionBase):
             result["diff"] = diffs
         return result
 
+    def _collect(self, hosts):
+        """{host: every gitops_* variable of the host, templated once in its own context (role defaults, inventory,
+        extra vars), plus platform_env, platform_outputs_dir and the two strings the catalog splices from
+        gitops_auth_group_roles}: ArgoCD's policy.csv and Grafana's role_attribute_path, with no fallback role.
+
+        One pass in this process instead of a set_fact task per host: a forked task per host cost ~0.1 s each."""
+        variable_manager = self._task.get_variable_manager()
+        play = self._task.get_play()
+        settings, catalogs = {}, {}
+        for host in hosts:
+            # The variables the strategy would give a task of this role on that host (its own role defaults included).
+            variables = variable_manager.get_vars(play=play, host=variable_manager._inventory.get_host(host), task=self._task)
+            variables["ansible_check_mode"] = bool(self._task.check_mode)  # the outputs lookup reads it (as a task's vars have it)
+            templar = self._templar.copy_with_new_env(available_variables=variables)
+            default_catalog = variables.get("gitops_catalog") == CATALOG_DEFAULT
+            names = ["platform_env", "platform_outputs_dir", *(n for n in variables if n.startswith("gitops_"))]
+            if default_catalog:
+                names.remove("gitops_catalog")
+            try:
+                bundle = templar.template({name: variables[name] for name in names})
+                if default_catalog:
+                    role_path = variables["role_path"]
+                    if role_path not in catalogs:
+                        catalogs[role_path] = templar.template(variables["gitops_catalog"])
+                    bundle["gitops_catalog"] = catalogs[role_path]
+            except AnsibleError as exc:
+                raise AnsibleActionFail(f"{host}: {exc}") from exc
+            roles = bundle.get("gitops_auth_group_roles") or []
+            bundle.update(
+                gitops_previews_enabled=boolean(bundle["gitops_previews_enabled"], strict=False),
+                gitops_argocd_rbac_policy="".join(f"g, {r['group']}, {r['argocd']}\n" for r in roles),
+                gitops_grafana_role_attribute_path=" || ".join(f"contains(\"cognito:groups\"[*], '{r['group']}') && '{r['grafana']}'" for r in roles),
+            )
+            settings[host] = bundle
+        return settings
+
     @staticmethod
     def _text(path: Path) -> str:
         return path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -166,7 +212,7 @@ class ActionModule(ActionBase):
                 )
         variables = {name: bundle[name] for name in CATALOG_VARS}
         entries = merge_catalog(
-            bundle["gitops_catalog"],
+            copy.deepcopy(bundle["gitops_catalog"]),
             overrides=bundle["gitops_addon_overrides"],
             extra=bundle["gitops_extra_addons"],
             versions=bundle["gitops_chart_versions"],
@@ -182,7 +228,7 @@ class ActionModule(ActionBase):
         for name in enabled:
             if name in templates:
                 text = templar.template(trust_as_template(templates[name]), escape_backslashes=False)
-                manifests[name] = [obj for obj in yaml.safe_load_all(text) if obj]
+                manifests[name] = [obj for obj in yaml.load_all(text, Loader=SAFE_LOADER) if obj]  # noqa: S506 - a safe loader
         settings = {
             "env": bundle["gitops_env"],
             "cluster": bundle["gitops_cluster"],

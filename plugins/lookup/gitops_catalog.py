@@ -12,6 +12,8 @@ description:
     mapping whose C(name) is the file's name.
   - The gitops role's default C(gitops_catalog). Reading the files with libyaml here, instead of a file lookup and
     C(from_yaml) per file, matters because every host templates the default (the argument spec and the settings).
+  - A process reads a directory once while its files keep their names, sizes and modification times, since the
+    gitops_render action templates the settings of every host in one process.
 options:
   _terms:
     description: Catalog directories.
@@ -33,9 +35,23 @@ _raw:
   elements: dict
 """
 
+import copy
+from pathlib import Path
+
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import CatalogError, load_catalog
+
+# The entries read per directory, for as long as its files are unchanged: the gitops_render action templates every
+# host's gitops_catalog in one process, and every host reads the same directory.
+_READ = {}
+
+
+def _catalog(directory):
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(directory).glob("*.yml")))
+    if _READ.get(directory, (None,))[0] != stamp:
+        _READ[directory] = (stamp, load_catalog(directory))
+    return copy.deepcopy(_READ[directory][1])
 
 
 class LookupModule(LookupBase):
@@ -44,7 +60,7 @@ class LookupModule(LookupBase):
         entries = []
         for term in terms:
             try:
-                entries.extend(load_catalog(str(term)))
+                entries.extend(_catalog(str(term)))
             except (CatalogError, OSError) as exc:
                 raise AnsibleLookupError(f"mosaic.platform.gitops_catalog: {exc}") from exc
         return entries

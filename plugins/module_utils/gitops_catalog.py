@@ -30,6 +30,9 @@ try:
 except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
     yaml = None
 
+# libyaml's loader when PyYAML has it: the pure-Python one was most of the render's time (docs/performance.md).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", None) or getattr(yaml, "SafeLoader", None)
+
 ENTRY_KEYS = {
     "name",
     "enabled",
@@ -113,7 +116,7 @@ def load_catalog(directory):
 
     entries = []
     for path in sorted(Path(directory).glob("*.yml")):
-        entry = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+        entry = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
         if not isinstance(entry, dict) or entry.get("name") != path.stem:
             raise CatalogError(f"{path}: a catalog file holds one entry whose name is the file's name ({path.stem})")
         entries.append(entry)

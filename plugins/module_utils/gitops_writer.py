@@ -17,7 +17,7 @@ try:
 except ImportError:  # pragma: no cover - requirements.txt pins it; gitops_catalog reports it first
     yaml = None
 
-from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import BASE_DIR, CatalogError, plan_writes, unused_base_values
+from ansible_collections.mosaic.platform.plugins.module_utils.gitops_catalog import BASE_DIR, SAFE_LOADER, CatalogError, plan_writes, unused_base_values
 
 
 def sha1(path: Path) -> str:
@@ -38,8 +38,9 @@ def on_disk(root: Path, env: str, shared=()) -> dict:
     return found
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomic(path: Path, text: str, make_parent: bool = True) -> None:
+    if make_parent:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gitops-")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -58,8 +59,13 @@ def plan_environment(root: Path, env: str, files: dict) -> dict:
 
 
 def apply_plan(root: Path, files: dict, plan: dict) -> None:
+    made = set()  # one mkdir per directory, not per file: an environment writes about 100 files into 40 directories
     for rel in plan["write"]:
-        write_atomic(root / rel, files[rel])
+        path = root / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        write_atomic(path, files[rel], make_parent=False)
     for rel in plan["remove"]:
         (root / rel).unlink(missing_ok=True)
     for rel in sorted(plan["remove_dirs"], key=len, reverse=True):
@@ -74,5 +80,5 @@ def unused_base(root: Path) -> list:
     """The base values files no rendered environment lists (read after every environment is written)."""
     base = root / BASE_DIR / "values"
     present = [p.relative_to(root).as_posix() for p in sorted(base.glob("*.yaml"))] if base.is_dir() else []
-    environments = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((root / "helmfile.d" / "environments").glob("*.yaml"))]
+    environments = [yaml.load(p.read_text(encoding="utf-8"), Loader=SAFE_LOADER) for p in sorted((root / "helmfile.d" / "environments").glob("*.yaml"))]  # noqa: S506 - a safe loader
     return unused_base_values(present, environments)

@@ -10,7 +10,7 @@ short_description: Render and write the GitOps tree of every environment of the 
 version_added: 0.2.0
 description:
   - The gitops role's writer, run once over every host of the play on the controller (an action plugin).
-  - Per host, it reads the settings the role collected (every C(gitops_*) variable, templated once per host), reads
+  - Per host, it reads the settings the O(rules_only) task registered (every C(gitops_*) variable, templated once per host), reads
     and validates the host's aws and cluster outputs files, merges the add-on catalog, renders the manifest templates,
     renders the tree and writes only the files whose content changed, removing those of add-ons no longer rendered.
   - Then the files every environment shares, the helmfile state files and C(helmfile.d/bases/environments.yaml), and
@@ -33,11 +33,13 @@ options:
     description: The gitops role's directory (its catalog, manifest templates, own charts and helmfile state files).
     type: path
   settings_var:
-    description: The fact each host's settings were collected in.
+    description: The variable the O(rules_only) task's result was registered in (its RV(settings) are rendered).
     type: str
-    default: __gitops_vars
+    default: __gitops_settings
   rules_only:
-    description: Only check the input rules (plugins/module_utils/gitops_rules.py).
+    description:
+      - Only collect the settings of every host (each C(gitops_*) variable templated in the host's context, with the role's
+        defaults) and check the input rules (plugins/module_utils/gitops_rules.py); returns RV(settings) to register.
     type: bool
     default: false
 notes:
@@ -45,6 +47,14 @@ notes:
 """
 
 EXAMPLES = r"""
+- name: Check that the gitops settings of every host keep the rules
+  mosaic.platform.gitops_render:
+    hosts: "{{ ansible_play_hosts }}"
+    all_hosts: "{{ ansible_play_hosts_all }}"
+    rules_only: true
+  register: __gitops_settings
+  run_once: true
+
 - name: Render and write the tree of every environment
   mosaic.platform.gitops_render:
     hosts: "{{ ansible_play_hosts }}"
@@ -53,6 +63,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+settings:
+  description:
+    - Per host, every C(gitops_*) variable templated, with C(platform_env), C(platform_outputs_dir) and the two strings
+      spliced from C(gitops_auth_group_roles).
+  returned: when rules_only
+  type: dict
 environments:
   description: Per host, the environment, its outputs directory, the number of files rendered, and what was written and removed.
   returned: unless rules_only
@@ -78,7 +94,7 @@ def main():
             "hosts": {"type": "list", "elements": "str", "required": True},
             "all_hosts": {"type": "list", "elements": "str"},
             "role_path": {"type": "path"},
-            "settings_var": {"type": "str", "default": "__gitops_vars"},
+            "settings_var": {"type": "str", "default": "__gitops_settings"},
             "rules_only": {"type": "bool", "default": False},
         },
         supports_check_mode=True,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from test_bad_input import assert_rule_failed, assert_spec_failed, assert_validation_passed, run_playbook, run_role
 
 BASE = {
@@ -19,6 +22,7 @@ BASE = {
     "gitops_github_app_id": "100001",
     "gitops_github_app_installation_id": "200002",
 }
+ROLE = Path(__file__).resolve().parents[2] / "roles" / "gitops"
 FIRST_TASK_AFTER_RULES = "Render and write the tree of every environment"
 SCHEDULE = {"name": "daily", "schedule": "0 2 * * *", "ttl": "720h"}
 CONSUMER = {"name": "w", "namespace": "apps", "queue": "jobs"}
@@ -126,6 +130,37 @@ def test_two_hosts_of_one_environment_fail_with_their_own_message(tmp_path):
     assert not (tmp_path / "tree").exists()
 
 
+TWO_TREES = """
+- name: Add two environments, each with its own tree
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Add the hosts
+      ansible.builtin.add_host:
+        name: "{{{{ item }}}}"
+        ansible_connection: local
+        platform_env: "{{{{ item }}}}"
+        gitops_output_dir: "{tmp}/tree-{{{{ item }}}}"
+      loop: [dev, staging]
+
+- name: Bad input probe
+  hosts: [dev, staging]
+  gather_facts: false
+  roles:
+    - role: mosaic.platform.gitops
+"""
+
+
+def test_two_trees_in_one_play_fail_with_their_own_message(tmp_path):
+    # The files every environment shares are written once: the hosts of a play render into one tree.
+    playbook = tmp_path / "probe.yml"
+    playbook.write_text(TWO_TREES.format(tmp=tmp_path))
+    result = run_playbook(playbook, {k: v for k, v in BASE.items() if k != "platform_env"})
+    needle = f"gitops_output_dir must be one tree for every host of the play (got ['{tmp_path}/tree-dev', '{tmp_path}/tree-staging'])"
+    assert_rule_failed(result, needle, FIRST_TASK_AFTER_RULES)
+    assert not any(tmp_path.glob("tree-*")), "the role wrote part of a tree"
+
+
 def test_good_input_passes_every_rule(tmp_path):
     # Valid settings get past the rules; with no outputs file the render then stops at the outputs reader.
     extra = {"gitops_keda_consumers": [{**CONSUMER, "min_replicas": 1, "max_replicas": 5}], "gitops_velero_schedules": [SCHEDULE]}
@@ -141,6 +176,13 @@ def test_a_cycle_names_the_add_on(tmp_path):
 def test_an_unpinned_version_names_the_add_on_and_key(tmp_path):
     result = run(tmp_path, {"gitops_chart_versions": {"keda": "2.x"}})
     assert "add-on keda: version '2.x' is not pinned" in result.stdout + result.stderr
+
+
+def test_a_catalog_of_the_inventory_replaces_the_roles(tmp_path):
+    # The settings share the role's default catalog between hosts; any other gitops_catalog is the host's own.
+    entry = yaml.safe_load((ROLE / "files" / "catalog" / "reloader.yml").read_text(encoding="utf-8"))
+    result = run(tmp_path, {"gitops_catalog": [{**entry, "needs": [], "version": "2.x"}]})
+    assert "add-on reloader: version '2.x' is not pinned" in result.stdout + result.stderr
 
 
 def test_a_missing_output_names_the_add_on_key_and_phase(tmp_path):
