@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import boto3
-import botocore.client
 import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.mosaic.platform.plugins.modules import ec2_vpc_endpoints
@@ -17,27 +16,7 @@ STS, SQS = f"com.amazonaws.{REGION}.sts", f"com.amazonaws.{REGION}.sqs"
 READS = ("Describe", "List", "Get")
 
 
-@pytest.fixture(autouse=True)
-def _no_endpoint(monkeypatch):
-    # The local stack exports AWS_ENDPOINT_URL; these tests talk to moto in-process only.
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    """Every EC2 call the module makes, as (operation, params): the write counts and request shapes."""
-    recorded = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def record(self, operation, params):
-        recorded.append((operation, params))
-        return original(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
-    return recorded
+pytestmark = pytest.mark.usefixtures("in_process_aws")
 
 
 @pytest.fixture
@@ -64,32 +43,32 @@ def spec(service, subnets, groups, **over):
     return {"service": service, "subnets": subnets, "security_groups": groups, "tags": {"Project": "P", "Name": service.rsplit(".", 1)[1]}, **over}
 
 
-def writes(calls):
-    return [op for op, _ in calls if not op.startswith(READS)]
+def writes(api_calls):
+    return [op for op, _ in api_calls if not op.startswith(READS)]
 
 
 def endpoint(ec2, endpoint_id):
     return ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
 
 
-def test_check_mode_on_a_clean_vpc_would_create_and_writes_nothing(capsys, vpc, calls):
+def test_check_mode_on_a_clean_vpc_would_create_and_writes_nothing(capsys, vpc, api_calls):
     ec2, vpc_id, subnets, groups = vpc
-    calls.clear()
+    api_calls.clear()
     result = run(capsys, vpc_id, [spec(STS, subnets, groups[:1]), spec(SQS, subnets, groups[:1])], check_mode=True)
     assert result["changed"] is True
     assert result["endpoints"] == {STS: {"id": "", "changed": ["created"]}, SQS: {"id": "", "changed": ["created"]}}
-    assert writes(calls) == []
-    assert [op for op, _ in calls] == ["DescribeVpcEndpoints"]
+    assert writes(api_calls) == []
+    assert [op for op, _ in api_calls] == ["DescribeVpcEndpoints"]
     assert ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
 
 
-def test_create_then_again_reads_once_and_writes_nothing(capsys, vpc, calls):
+def test_create_then_again_reads_once_and_writes_nothing(capsys, vpc, api_calls):
     ec2, vpc_id, subnets, groups = vpc
     want = [spec(STS, subnets, groups[:1]), spec(SQS, subnets, groups[:1])]
     first = run(capsys, vpc_id, want)
     assert first["changed"] is True
-    assert writes(calls) == ["CreateVpcEndpoint", "CreateVpcEndpoint"]
-    created = {op_params["ServiceName"]: op_params for op, op_params in calls if op == "CreateVpcEndpoint"}
+    assert writes(api_calls) == ["CreateVpcEndpoint", "CreateVpcEndpoint"]
+    created = {op_params["ServiceName"]: op_params for op, op_params in api_calls if op == "CreateVpcEndpoint"}
     assert created[STS]["VpcEndpointType"] == "Interface"
     assert created[STS]["PrivateDnsEnabled"] is True
     sts = endpoint(ec2, first["endpoints"][STS]["id"])
@@ -97,19 +76,19 @@ def test_create_then_again_reads_once_and_writes_nothing(capsys, vpc, calls):
     assert sorted(sts["SubnetIds"]) == sorted(subnets)
     assert [g["GroupId"] for g in sts["Groups"]] == groups[:1]
     assert {t["Key"]: t["Value"] for t in sts["Tags"]} == {"Project": "P", "Name": "sts"}
-    calls.clear()
+    api_calls.clear()
     second = run(capsys, vpc_id, want)
     assert second["changed"] is False
     assert second["endpoints"][SQS] == {"id": first["endpoints"][SQS]["id"], "changed": []}
-    assert [op for op, _ in calls] == ["DescribeVpcEndpoints"]
+    assert [op for op, _ in api_calls] == ["DescribeVpcEndpoints"]
 
 
-def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, vpc, calls):
+def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, vpc, api_calls):
     ec2, vpc_id, subnets, groups = vpc
     endpoint_id = run(capsys, vpc_id, [spec(STS, subnets, groups[:1])])["endpoints"][STS]["id"]
     ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, RemoveSubnetIds=[subnets[2]], AddSecurityGroupIds=[groups[1]])
     ec2.create_tags(Resources=[endpoint_id], Tags=[{"Key": "Extra", "Value": "x"}, {"Key": "Name", "Value": "other"}])
-    calls.clear()
+    api_calls.clear()
     planned = run(capsys, vpc_id, [spec(STS, subnets, groups[:1])], check_mode=True, diff=True)
     assert planned["endpoints"][STS] == {"id": endpoint_id, "changed": ["subnets", "security_groups", "tags"]}
     assert planned["diff"]["before"][STS]["security_groups"] == sorted(groups)
@@ -119,11 +98,11 @@ def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, vpc
         "private_dns": True,
         "tags": {"Project": "P", "Name": "sts"},
     }
-    assert writes(calls) == []
-    calls.clear()
+    assert writes(api_calls) == []
+    api_calls.clear()
     applied = run(capsys, vpc_id, [spec(STS, subnets, groups[:1])])
     assert applied["endpoints"][STS]["changed"] == ["subnets", "security_groups", "tags"]
-    modify = [p for op, p in calls if op == "ModifyVpcEndpoint"]
+    modify = [p for op, p in api_calls if op == "ModifyVpcEndpoint"]
     assert modify == [{"VpcEndpointId": endpoint_id, "AddSubnetIds": [subnets[2]], "RemoveSecurityGroupIds": [groups[1]]}]
     assert run(capsys, vpc_id, [spec(STS, subnets, groups[:1])])["changed"] is False
     current = endpoint(ec2, endpoint_id)
@@ -141,13 +120,13 @@ def test_tags_are_kept_without_purge(capsys, vpc):
 
 
 # moto ignores PrivateDnsEnabled in ModifyVpcEndpoint: only the request is asserted (covered live on real AWS only).
-def test_private_dns_drift_sends_one_modify(capsys, vpc, calls):
+def test_private_dns_drift_sends_one_modify(capsys, vpc, api_calls):
     ec2, vpc_id, subnets, groups = vpc
     endpoint_id = run(capsys, vpc_id, [spec(STS, subnets, groups[:1])])["endpoints"][STS]["id"]
-    calls.clear()
+    api_calls.clear()
     result = run(capsys, vpc_id, [spec(STS, subnets, groups[:1], private_dns=False)])
     assert result["endpoints"][STS]["changed"] == ["private_dns"]
-    assert [(op, p) for op, p in calls if op not in ("DescribeVpcEndpoints",)] == [
+    assert [(op, p) for op, p in api_calls if op not in ("DescribeVpcEndpoints",)] == [
         ("ModifyVpcEndpoint", {"VpcEndpointId": endpoint_id, "PrivateDnsEnabled": False})
     ]
 
@@ -171,10 +150,10 @@ def test_deleted_endpoints_and_gateways_are_not_matched(capsys, vpc):
         ([spec(STS, ["subnet-1"], [])], f"endpoints subnets and security_groups must not be empty (got them empty on ['{STS}'])"),
     ],
 )
-def test_bad_input_fails_before_any_call(capsys, vpc, calls, endpoints, needle):
+def test_bad_input_fails_before_any_call(capsys, vpc, api_calls, endpoints, needle):
     _, vpc_id, _, _ = vpc
-    calls.clear()
+    api_calls.clear()
     result = run(capsys, vpc_id, endpoints)
     assert result["failed"] is True
     assert needle in result["msg"]
-    assert calls == []
+    assert api_calls == []

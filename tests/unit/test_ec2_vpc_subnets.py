@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import boto3
-import botocore.client
 import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.mosaic.platform.plugins.modules import ec2_vpc_subnets
@@ -16,27 +15,7 @@ AUTH = {"region": REGION, "access_key": "testing", "secret_key": "testing"}
 READS = ("Describe", "List", "Get")
 
 
-@pytest.fixture(autouse=True)
-def _no_endpoint(monkeypatch):
-    # The local stack exports AWS_ENDPOINT_URL; these tests talk to moto in-process only.
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    """Every EC2 call the module makes, as (operation, params): the write counts and request shapes."""
-    recorded = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def record(self, operation, params):
-        recorded.append((operation, params))
-        return original(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
-    return recorded
+pytestmark = pytest.mark.usefixtures("in_process_aws")
 
 
 @pytest.fixture
@@ -60,52 +39,52 @@ def private(az, cidr, **over):
 WANT = [private("a", "10.40.0.0/19"), private("b", "10.40.32.0/19"), {**private("a", "10.40.96.0/22"), "map_public": True}]
 
 
-def writes(calls):
-    return [op for op, _ in calls if not op.startswith(READS)]
+def writes(api_calls):
+    return [op for op, _ in api_calls if not op.startswith(READS)]
 
 
 def subnet(ec2, subnet_id):
     return ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
 
 
-def test_check_mode_on_a_clean_vpc_would_create_and_writes_nothing(capsys, vpc, calls):
+def test_check_mode_on_a_clean_vpc_would_create_and_writes_nothing(capsys, vpc, api_calls):
     ec2, vpc_id = vpc
-    calls.clear()
+    api_calls.clear()
     result = run(capsys, vpc_id, WANT, check_mode=True)
     assert result["changed"] is True
     assert result["subnets"][0] == {"id": "", "cidr": "10.40.0.0/19", "availability_zone": f"{REGION}a", "changed": ["created"]}
-    assert [op for op, _ in calls] == ["DescribeSubnets"]
+    assert [op for op, _ in api_calls] == ["DescribeSubnets"]
     assert ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"] == []
 
 
-def test_create_then_again_reads_once_and_writes_nothing(capsys, vpc, calls):
+def test_create_then_again_reads_once_and_writes_nothing(capsys, vpc, api_calls):
     ec2, vpc_id = vpc
     first = run(capsys, vpc_id, WANT)
     assert first["changed"] is True
     assert [s["cidr"] for s in first["subnets"]] == [s["cidr"] for s in WANT]
-    assert writes(calls) == ["CreateSubnet", "CreateSubnet", "CreateSubnet", "ModifySubnetAttribute"]
+    assert writes(api_calls) == ["CreateSubnet", "CreateSubnet", "CreateSubnet", "ModifySubnetAttribute"]
     a, b, public = (subnet(ec2, s["id"]) for s in first["subnets"])
     assert (a["AvailabilityZone"], b["AvailabilityZone"]) == (f"{REGION}a", f"{REGION}b")
     assert (a["MapPublicIpOnLaunch"], public["MapPublicIpOnLaunch"]) == (False, True)
     assert {t["Key"]: t["Value"] for t in b["Tags"]} == {"Project": "P", "Name": "private-b", "Tier": "private"}
-    calls.clear()
+    api_calls.clear()
     second = run(capsys, vpc_id, WANT)
     assert second["changed"] is False
     assert [s["id"] for s in second["subnets"]] == [s["id"] for s in first["subnets"]]
-    assert [op for op, _ in calls] == ["DescribeSubnets"]
+    assert [op for op, _ in api_calls] == ["DescribeSubnets"]
 
 
-def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, vpc, calls):
+def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, vpc, api_calls):
     ec2, vpc_id = vpc
     subnet_id = run(capsys, vpc_id, WANT[:1])["subnets"][0]["id"]
     ec2.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": True})
     ec2.create_tags(Resources=[subnet_id], Tags=[{"Key": "Extra", "Value": "x"}, {"Key": "Tier", "Value": "public"}])
-    calls.clear()
+    api_calls.clear()
     planned = run(capsys, vpc_id, WANT[:1], check_mode=True, diff=True)
     assert planned["subnets"][0]["changed"] == ["map_public", "tags"]
     assert planned["diff"]["before"]["10.40.0.0/19"]["map_public"] is True
     assert planned["diff"]["after"]["10.40.0.0/19"] == {"cidr": "10.40.0.0/19", "az": f"{REGION}a", "map_public": False, "tags": WANT[0]["tags"]}
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert run(capsys, vpc_id, WANT[:1])["subnets"][0]["changed"] == ["map_public", "tags"]
     assert run(capsys, vpc_id, WANT[:1])["changed"] is False
     current = subnet(ec2, subnet_id)
@@ -115,7 +94,7 @@ def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, vpc
 
 # moto 5.2.5 describes a subnet's IPv6 association state as the string "{'State': 'associated'}": the
 # listing is given AWS's shape ({"State": "associated"}) so the module's decision is what is tested.
-def test_an_ipv6_block_is_removed(capsys, vpc, calls, monkeypatch):
+def test_an_ipv6_block_is_removed(capsys, vpc, api_calls, monkeypatch):
     ec2, vpc_id = vpc
     subnet_id = run(capsys, vpc_id, WANT[:1])["subnets"][0]["id"]
     block = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
@@ -130,9 +109,9 @@ def test_an_ipv6_block_is_removed(capsys, vpc, calls, monkeypatch):
         return subnets
 
     monkeypatch.setattr(ec2_vpc_subnets, "_list_subnets", aws_shaped)
-    calls.clear()
+    api_calls.clear()
     assert run(capsys, vpc_id, WANT[:1])["subnets"][0]["changed"] == ["ipv6_cidr"]
-    assert [(op, p) for op, p in calls if op == "DisassociateSubnetCidrBlock"] == [
+    assert [(op, p) for op, p in api_calls if op == "DisassociateSubnetCidrBlock"] == [
         ("DisassociateSubnetCidrBlock", {"AssociationId": association["AssociationId"]})
     ]
 
@@ -145,20 +124,20 @@ def test_tags_are_kept_without_purge(capsys, vpc):
     assert "Extra" in {t["Key"] for t in subnet(ec2, subnet_id)["Tags"]}
 
 
-def test_a_subnet_in_another_zone_fails_before_any_write(capsys, vpc, calls):
+def test_a_subnet_in_another_zone_fails_before_any_write(capsys, vpc, api_calls):
     ec2, vpc_id = vpc
     run(capsys, vpc_id, WANT[:1])
-    calls.clear()
+    api_calls.clear()
     result = run(capsys, vpc_id, [WANT[1], private("b", "10.40.0.0/19")])
     assert result["failed"] is True
     assert f"subnets az cannot change on an existing subnet (got ['10.40.0.0/19 is in {REGION}a, not {REGION}b'])" in result["msg"]
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
-def test_bad_input_fails_before_any_call(capsys, vpc, calls):
+def test_bad_input_fails_before_any_call(capsys, vpc, api_calls):
     _, vpc_id = vpc
-    calls.clear()
+    api_calls.clear()
     result = run(capsys, vpc_id, [WANT[0], WANT[0]])
     assert result["failed"] is True
     assert "subnets cidr must be unique (got ['10.40.0.0/19'] more than once)" in result["msg"]
-    assert calls == []
+    assert api_calls == []

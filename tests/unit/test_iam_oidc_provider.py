@@ -23,13 +23,7 @@ THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 AUTH = {"region": "eu-west-1", "access_key": "testing", "secret_key": "testing"}
 
 
-@pytest.fixture(autouse=True)
-def _no_endpoint(monkeypatch):
-    # The local stack exports AWS_ENDPOINT_URL; these tests talk to moto in-process only.
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+pytestmark = pytest.mark.usefixtures("in_process_aws")
 
 
 @pytest.fixture

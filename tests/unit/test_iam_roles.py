@@ -18,13 +18,7 @@ TRUST = {
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
 
 
-@pytest.fixture(autouse=True)
-def _no_endpoint(monkeypatch):
-    # The local stack exports AWS_ENDPOINT_URL; these tests talk to moto in-process only.
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+pytestmark = pytest.mark.usefixtures("in_process_aws")
 
 
 @pytest.fixture

@@ -42,13 +42,7 @@ POSTGRES_RULE = {
 WRITES = ("PutBucketLifecycleConfiguration", "PutBucketLogging", "PutBucketAcl", "DeleteBucketLifecycle")
 
 
-@pytest.fixture(autouse=True)
-def _no_endpoint(monkeypatch):
-    # The local stack exports AWS_ENDPOINT_URL; these tests talk to moto in-process only.
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+pytestmark = pytest.mark.usefixtures("in_process_aws")
 
 
 @pytest.fixture
