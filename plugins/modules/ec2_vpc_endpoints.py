@@ -95,8 +95,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     boto3_tag_specifications,
-    compare_aws_tags,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 # States of an endpoint that is gone or will never serve: a new one is created beside it.
@@ -163,13 +163,17 @@ def converge_endpoint(module, client, spec, endpoint):
         modify["PrivateDnsEnabled"] = spec["private_dns"]
     if modify and not check:
         client.modify_vpc_endpoint(aws_retry=True, VpcEndpointId=endpoint["VpcEndpointId"], **modify)
-    to_tag, to_untag = compare_aws_tags(before["tags"], spec["tags"], spec["purge_tags"])
-    if to_tag or to_untag:
+    resource = [endpoint["VpcEndpointId"]]
+    tagged, _ = reconcile_tags(
+        before["tags"],
+        spec["tags"],
+        spec["purge_tags"],
+        check,
+        tag=lambda tags: client.create_tags(aws_retry=True, Resources=resource, Tags=ansible_dict_to_boto3_tag_list(tags)),
+        untag=lambda keys: client.delete_tags(aws_retry=True, Resources=resource, Tags=[{"Key": k} for k in keys]),
+    )
+    if tagged:
         changes.append("tags")
-    if to_untag and not check:
-        client.delete_tags(aws_retry=True, Resources=[endpoint["VpcEndpointId"]], Tags=[{"Key": k} for k in to_untag])
-    if to_tag and not check:
-        client.create_tags(aws_retry=True, Resources=[endpoint["VpcEndpointId"]], Tags=ansible_dict_to_boto3_tag_list(to_tag))
     return changes
 
 

@@ -90,8 +90,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     boto3_tag_specifications,
-    compare_aws_tags,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 IPV6_LIVE = ("associated", "associating")
@@ -147,13 +147,17 @@ def converge_subnet(module, client, spec, subnet):
             changes.append("ipv6_cidr")
             if not check:
                 client.disassociate_subnet_cidr_block(aws_retry=True, AssociationId=association["AssociationId"])
-    to_tag, to_untag = compare_aws_tags(before["tags"], spec["tags"], spec["purge_tags"])
-    if to_tag or to_untag:
+    resource = [subnet_id]
+    tagged, _ = reconcile_tags(
+        before["tags"],
+        spec["tags"],
+        spec["purge_tags"],
+        check,
+        tag=lambda tags: client.create_tags(aws_retry=True, Resources=resource, Tags=ansible_dict_to_boto3_tag_list(tags)),
+        untag=lambda keys: client.delete_tags(aws_retry=True, Resources=resource, Tags=[{"Key": k} for k in keys]),
+    )
+    if tagged:
         changes.append("tags")
-    if to_untag and not check:
-        client.delete_tags(aws_retry=True, Resources=[subnet_id], Tags=[{"Key": k} for k in to_untag])
-    if to_tag and not check:
-        client.create_tags(aws_retry=True, Resources=[subnet_id], Tags=ansible_dict_to_boto3_tag_list(to_tag))
     return changes
 
 
