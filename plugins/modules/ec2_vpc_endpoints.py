@@ -164,14 +164,14 @@ def converge_endpoint(module, client, spec, endpoint):
     if modify and not check:
         client.modify_vpc_endpoint(aws_retry=True, VpcEndpointId=endpoint["VpcEndpointId"], **modify)
     resource = [endpoint["VpcEndpointId"]]
-    tagged, _ = reconcile_tags(
+    tagged = reconcile_tags(
         before["tags"],
         spec["tags"],
         spec["purge_tags"],
         check,
         tag=lambda tags: client.create_tags(aws_retry=True, Resources=resource, Tags=ansible_dict_to_boto3_tag_list(tags)),
         untag=lambda keys: client.delete_tags(aws_retry=True, Resources=resource, Tags=[{"Key": k} for k in keys]),
-    )
+    )[0]
     if tagged:
         changes.append("tags")
     return changes

@@ -148,14 +148,14 @@ def converge_subnet(module, client, spec, subnet):
             if not check:
                 client.disassociate_subnet_cidr_block(aws_retry=True, AssociationId=association["AssociationId"])
     resource = [subnet_id]
-    tagged, _ = reconcile_tags(
+    tagged = reconcile_tags(
         before["tags"],
         spec["tags"],
         spec["purge_tags"],
         check,
         tag=lambda tags: client.create_tags(aws_retry=True, Resources=resource, Tags=ansible_dict_to_boto3_tag_list(tags)),
         untag=lambda keys: client.delete_tags(aws_retry=True, Resources=resource, Tags=[{"Key": k} for k in keys]),
-    )
+    )[0]
     if tagged:
         changes.append("tags")
     return changes
