@@ -45,6 +45,6 @@ wait "$linear" || rc=1
 wait "$mitogen" || rc=1
 for name in linear mitogen; do
   echo "==== integration stream $name ($logs/$name.log)"
-  if [[ $rc -ne 0 ]]; then cat "$logs/$name.log"; else grep -E '^== |^local-main +: ok=| passed' "$logs/$name.log"; fi
+  if [[ $rc -ne 0 ]]; then cat "$logs/$name.log"; else grep -E '^== |local-main +: ok=| passed' "$logs/$name.log"; fi
 done
 exit $rc
