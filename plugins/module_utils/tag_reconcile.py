@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, compare_aws_tags
 
 
 def reconcile_tags(current, wanted, purge, check_mode, tag, untag, keep=None):
@@ -25,3 +25,16 @@ def reconcile_tags(current, wanted, purge, check_mode, tag, untag, keep=None):
     after = {key: value for key, value in current.items() if key not in to_unset}
     after.update(to_set)
     return bool(to_set or to_unset), after
+
+
+def reconcile_ec2_tags(client, resource_id, current, wanted, purge, check_mode):
+    """reconcile_tags for one EC2 resource (CreateTags, DeleteTags); returns whether the tags changed (or would)."""
+    resources = [resource_id]
+    return reconcile_tags(
+        current,
+        wanted,
+        purge,
+        check_mode,
+        tag=lambda tags: client.create_tags(aws_retry=True, Resources=resources, Tags=ansible_dict_to_boto3_tag_list(tags)),
+        untag=lambda keys: client.delete_tags(aws_retry=True, Resources=resources, Tags=[{"Key": k} for k in keys]),
+    )[0]

@@ -92,11 +92,10 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     boto3_tag_specifications,
 )
-from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_ec2_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 # States of an endpoint that is gone or will never serve: a new one is created beside it.
@@ -163,16 +162,7 @@ def converge_endpoint(module, client, spec, endpoint):
         modify["PrivateDnsEnabled"] = spec["private_dns"]
     if modify and not check:
         client.modify_vpc_endpoint(aws_retry=True, VpcEndpointId=endpoint["VpcEndpointId"], **modify)
-    resource = [endpoint["VpcEndpointId"]]
-    tagged = reconcile_tags(
-        before["tags"],
-        spec["tags"],
-        spec["purge_tags"],
-        check,
-        tag=lambda tags: client.create_tags(aws_retry=True, Resources=resource, Tags=ansible_dict_to_boto3_tag_list(tags)),
-        untag=lambda keys: client.delete_tags(aws_retry=True, Resources=resource, Tags=[{"Key": k} for k in keys]),
-    )[0]
-    if tagged:
+    if reconcile_ec2_tags(client, endpoint["VpcEndpointId"], before["tags"], spec["tags"], spec["purge_tags"], check):
         changes.append("tags")
     return changes
 
