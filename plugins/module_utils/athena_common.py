@@ -1,8 +1,8 @@
 # Copyright: mosaic.platform contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Athena helpers shared by athena_workgroup and athena_query: the workgroup, its ARN and its tags.
+"""Athena helpers shared by athena_workgroup and athena_queries: the workgroup, its ARN and its tags.
 
-athena_query keeps its DDL markers as workgroup tags under DDL_MARKER_PREFIX, and athena_workgroup
+athena_queries keeps its DDL markers as workgroup tags under DDL_MARKER_PREFIX, and athena_workgroup
 must not purge them: both modules read this one prefix.
 """
 
@@ -13,7 +13,7 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-# Tags under this prefix belong to athena_query (SHA-256 of the last DDL statement that succeeded).
+# Tags under this prefix belong to athena_queries (SHA-256 of the last DDL statement that succeeded).
 DDL_MARKER_PREFIX = "mosaic:ddl:"
 # Athena tag keys: 1-128 Unicode letters, digits, spaces and + - = . _ : / @; the aws: prefix is reserved.
 _TAG_KEY = re.compile(r"[\w +\-=.:/@]{1,128}")

@@ -12,7 +12,7 @@ description:
   - Runs a read-only query (for example a saved anomaly query) through C(StartQueryExecution) in a workgroup, waits for
     it, and returns up to O(max_rows) rows as dicts keyed by column name (every value a string, as Athena returns it).
   - The query reads logs and changes nothing, so it runs in check mode too and never reports a change.
-  - M(mosaic.platform.athena_query) runs DDL once; no amazon.aws or community.aws module runs Athena queries.
+  - M(mosaic.platform.athena_queries) runs DDL once; no amazon.aws or community.aws module runs Athena queries.
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:

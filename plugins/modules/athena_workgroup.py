@@ -12,7 +12,7 @@ description:
   - Creates, updates or deletes an Athena workgroup - result location, result encryption, a per-query
     bytes-scanned cutoff, enforcement of the workgroup settings over client settings, CloudWatch metrics, tags.
   - "O(purge_tags) leaves alone the tags whose key starts with C(mosaic:ddl:): they belong to
-    M(mosaic.platform.athena_query), which keeps there the SHA-256 of each table's last DDL statement."
+    M(mosaic.platform.athena_queries), which keeps there the SHA-256 of each table's last DDL statement."
   - No amazon.aws or community.aws module manages Athena.
 author:
   - mosaic.platform contributors (@mosaic-platform)
@@ -174,7 +174,7 @@ def ensure_tags(module, client, arn):
         module.check_mode,
         tag=lambda tags: client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=ansible_dict_to_boto3_tag_list(tags)),
         untag=lambda keys: client.untag_resource(aws_retry=True, ResourceARN=arn, TagKeys=keys),
-        # The DDL markers of athena_query are not ours to purge: deleting them would rerun every table's DDL.
+        # The DDL markers of athena_queries are not ours to purge: deleting them would rerun every table's DDL.
         keep=lambda key: key.startswith(DDL_MARKER_PREFIX),
     )
     return {"tags": (current, after)} if changed else {}

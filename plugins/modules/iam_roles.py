@@ -10,8 +10,8 @@ short_description: Manage a list of IAM roles, each with its trust, boundary, ta
 version_added: 0.2.0
 description:
   - Creates or converges every role of O(roles) in one module run. Per role, the trust policy, description, maximum
-    session duration, permissions boundary and tags; no managed policy attached (attached ones are detached); and
-    the inline policies given (other inline policies are left alone).
+    session duration, permissions boundary and tags; exactly the managed policies of O(roles[].managed_policies)
+    attached (others are detached); and the inline policies given (other inline policies are left alone).
   - A converged role costs three reads (C(GetRole), C(ListAttachedRolePolicies), and C(GetRolePolicy) per inline
     policy) and no write. amazon.aws.iam_role and amazon.aws.iam_policy in a loop cost two module runs per role, each
     starting Python and boto3 again, which made the IRSA roles the most expensive step of a no-op converge.
@@ -50,6 +50,11 @@ options:
         description: The tags of the role; tags not listed are removed.
         type: dict
         default: {}
+      managed_policies:
+        description: ARNs of the managed policies attached to the role; any other attached policy is detached.
+        type: list
+        elements: str
+        default: []
       inline_policies:
         description: Inline policy documents by policy name.
         type: dict
@@ -145,14 +150,25 @@ def converge_role(module, client, spec, current):
     return changes
 
 
+def list_attached(client, name):
+    paginator = client.get_paginator("list_attached_role_policies")
+    return paginator.paginate(RoleName=name).build_full_result()["AttachedPolicies"]
+
+
 def converge_policies(module, client, spec, exists):
-    """Detach every managed policy and put the inline ones that differ; return what changed (or would)."""
+    """Attach exactly the managed policies given and put the inline ones that differ; return what changed (or would)."""
     name, check, changes = spec["name"], module.check_mode, []
-    attached = client.list_attached_role_policies(aws_retry=True, RoleName=name)["AttachedPolicies"] if exists else []
+    attached = list_attached(client, name) if exists else []
+    wanted = spec["managed_policies"]
     for policy in attached:
-        changes.append(f"detached {policy['PolicyName']}")
+        if policy["PolicyArn"] not in wanted:
+            changes.append(f"detached {policy['PolicyName']}")
+            if not check:
+                client.detach_role_policy(aws_retry=True, RoleName=name, PolicyArn=policy["PolicyArn"])
+    for arn in sorted(set(wanted) - {p["PolicyArn"] for p in attached}):
+        changes.append(f"attached {arn.rsplit('/', 1)[-1]}")
         if not check:
-            client.detach_role_policy(aws_retry=True, RoleName=name, PolicyArn=policy["PolicyArn"])
+            client.attach_role_policy(aws_retry=True, RoleName=name, PolicyArn=arn)
     for policy_name, document in sorted(spec["inline_policies"].items()):
         current = None
         if exists:
@@ -175,6 +191,7 @@ def main():
         "max_session_duration": {"type": "int", "default": 3600},
         "boundary": {"type": "str", "default": ""},
         "tags": {"type": "dict", "default": {}},
+        "managed_policies": {"type": "list", "elements": "str", "default": []},
         "inline_policies": {"type": "dict", "default": {}},
     }
     module = AnsibleAWSModule(

@@ -174,8 +174,8 @@ def test_sse_kms_requires_a_key(capsys, athena):
     assert result["failed"] and "kms_key" in result["msg"]
 
 
-def test_purge_tags_keeps_the_ddl_markers_of_athena_query(capsys, athena):
-    """The markers belong to athena_query: a second converge with purge_tags must not delete them."""
+def test_purge_tags_keeps_the_ddl_markers_of_athena_queries(capsys, athena):
+    """The markers belong to athena_queries: a second converge with purge_tags must not delete them."""
     run_module(module.main, capsys, ARGS)
     athena.tag_resource(ResourceARN=ARN, Tags=[{"Key": "mosaic:ddl:db.t", "Value": "0" * 64}, {"Key": "Stray", "Value": "x"}])
     checked = run_module(module.main, capsys, ARGS, check=True)

@@ -71,8 +71,8 @@ def stubbed(monkeypatch):
 
 
 def test_harness_reports_a_missing_required_option(capsys, moto_session):
-    from ansible_collections.mosaic.platform.plugins.modules import athena_named_query
+    from ansible_collections.mosaic.platform.plugins.modules import athena_named_queries
 
-    result = run_module(athena_named_query.main, capsys, {"workgroup": "wg"})
+    result = run_module(athena_named_queries.main, capsys, {"workgroup": "wg"})
     assert result["failed"] is True
-    assert "name" in result["msg"]
+    assert "queries" in result["msg"]

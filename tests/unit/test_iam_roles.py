@@ -95,6 +95,21 @@ def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, iam
     assert "Extra" not in {t["Key"] for t in client.list_role_tags(RoleName="a")["Tags"]}
 
 
+def test_exactly_the_managed_policies_given_stay_attached(capsys, iam):
+    client, boundary = iam
+    other = client.create_policy(PolicyName="other", PolicyDocument=json.dumps(POLICY))["Policy"]["Arn"]
+    created = run(capsys, [spec("a", boundary, managed_policies=[boundary])])
+    assert created["roles"]["a"]["changed"] == ["created", "attached boundary", "policy access"]
+    attached = client.list_attached_role_policies(RoleName="a")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [boundary]
+    assert run(capsys, [spec("a", boundary, managed_policies=[boundary])])["changed"] is False
+    planned = run(capsys, [spec("a", boundary, managed_policies=[other])], check_mode=True)
+    assert planned["roles"]["a"]["changed"] == ["detached boundary", "attached other"]
+    assert [p["PolicyArn"] for p in client.list_attached_role_policies(RoleName="a")["AttachedPolicies"]] == [boundary]
+    run(capsys, [spec("a", boundary, managed_policies=[other])])
+    assert [p["PolicyArn"] for p in client.list_attached_role_policies(RoleName="a")["AttachedPolicies"]] == [other]
+
+
 def test_other_inline_policies_are_left_alone(capsys, iam):
     client, boundary = iam
     run(capsys, [spec("a", boundary)])
