@@ -8,7 +8,7 @@ name: s3_bucket_policy
 short_description: Build a TLS-only S3 bucket policy, with log-delivery statements for log buckets
 version_added: 0.1.0
 description:
-  - Builds the bucket policy the M(amazon.aws.s3_bucket) task of the aws_storage role applies and checks it
+  - Builds the bucket policy the M(mosaic.platform.s3_buckets) task of the aws_storage role applies and checks it
     against the security baseline (TLS-only Deny, no public principal, only log-delivery actions allowed,
     service principals bound to the account with C(aws:SourceAccount) or C(aws:SourceArn)).
 options:

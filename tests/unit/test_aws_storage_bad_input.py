@@ -16,7 +16,7 @@ BASE = {
     "aws_storage_access_log_purpose": "logs",
 }
 LOGS = {"purpose": "logs", "delivery": ["s3_access_logs", "alb"]}
-FIRST_API_TASK = "List the existing buckets"
+FIRST_API_TASK = "Manage the buckets"
 REPLICATION = {"aws_storage_buckets": [LOGS, {"purpose": "media", "critical": True}], "aws_storage_replication_enabled": True}
 
 

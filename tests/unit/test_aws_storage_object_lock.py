@@ -1,7 +1,7 @@
 """aws_storage's Object Lock on the audit log bucket and the access logging of that bucket, against an
 in-process moto server (moto 5.2.5 implements Object Lock): GOVERNANCE outside prod with the inventory's
 retention, idempotent, the log bucket's own access logged to the separate access-log bucket, and an existing
-bucket without Object Lock stopped with the role's message until the documented command enables it.
+bucket without Object Lock stopped with the role's message, nothing written, until the documented command enables it.
 """
 
 from __future__ import annotations
@@ -101,7 +101,11 @@ def test_an_existing_bucket_without_object_lock_stops_the_run_until_it_is_enable
     out = " ".join((refused.stdout + refused.stderr).split())
     assert refused.returncode != 0, out[-3000:]
     assert f"aws_storage_buckets ['{LOGS}'] exist without S3 Object Lock" in out, out[-3000:]
-    assert "TASK [mosaic.platform.aws_storage : Manage the buckets]" not in out, "the role went on to the buckets"
+    # s3_buckets checks the Object Lock of every existing object_lock bucket before it writes anything.
+    assert "TASK [mosaic.platform.aws_storage : Apply the lifecycle tiers" not in out, "the role went on after the guard"
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == [LOGS], "a bucket was created before the guard"
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchBucketPolicy"):
+        s3.get_bucket_policy(Bucket=LOGS)
 
     # The README's path: turn Object Lock on once (S3 allows it on an existing versioned bucket), then run again.
     s3.put_object_lock_configuration(Bucket=LOGS, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})
