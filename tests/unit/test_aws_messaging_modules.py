@@ -1,7 +1,8 @@
-"""The four messaging modules: create/modify/delete x check/real x twice.
+"""The single-item messaging modules: create/modify/delete x check/real x twice.
 
-sns_subscription, sns_topic_attributes and cloudwatch_resource_tags run against moto in-process. sqs_queue_attributes sets
-RedriveAllowPolicy, which moto 5.2.5 drops, so its request shapes are checked with botocore's Stubber.
+sns_subscription, sns_topic_attributes and cloudwatch_resource_tags run against moto in-process (a pending e-mail
+confirmation, which moto never shows, with botocore's Stubber). The list modules have their own tests
+(test_sqs_queues.py, test_cloudwatch_metric_alarms.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
-from ansible_collections.mosaic.platform.plugins.modules import cloudwatch_resource_tags, sns_subscription, sns_topic_attributes, sqs_queue_attributes
+from ansible_collections.mosaic.platform.plugins.modules import cloudwatch_resource_tags, sns_subscription, sns_topic_attributes
 from botocore.stub import Stubber
 from moto import mock_aws
 
@@ -167,60 +168,6 @@ def test_an_email_subscription_is_created_once(sns, topic):
 def test_unset_options_are_left_alone():
     assert sns_subscription.desired_attributes({"filter_policy": None, "raw_message_delivery": None}) == {}
     assert sns_subscription.desired_attributes({"filter_policy": {}, "filter_policy_scope": "MessageBody"}) == {"FilterPolicy": ""}
-
-
-# sqs_queue_attributes (Stubber: moto drops RedriveAllowPolicy) ---------------------------------
-
-URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/p-jobs-dlq"
-ALLOW = {"redrivePermission": "byQueue", "sourceQueueArns": ["arn:aws:sqs:eu-west-1:123456789012:p-jobs"]}
-OTHER = {"redrivePermission": "byQueue", "sourceQueueArns": ["arn:aws:sqs:eu-west-1:123456789012:p-other"]}
-
-
-@pytest.fixture
-def stubbed():
-    client = boto3.client("sqs", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106 dummy keys, no call leaves the Stubber
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
-
-
-def _current(stubber, attributes):
-    stubber.add_response("get_queue_url", {"QueueUrl": URL}, {"QueueName": "p-jobs-dlq"})
-    stubber.add_response("get_queue_attributes", {"Attributes": attributes}, {"QueueUrl": URL, "AttributeNames": ["All"]})
-
-
-@pytest.mark.parametrize(
-    ("current", "wanted", "check_mode", "writes"),
-    [
-        ({}, ALLOW, True, False),  # create, check
-        ({}, ALLOW, False, True),  # create, real
-        ({"RedriveAllowPolicy": json.dumps(ALLOW)}, ALLOW, False, False),  # create, second run
-        ({"RedriveAllowPolicy": json.dumps(ALLOW)}, OTHER, True, False),  # modify, check
-        ({"RedriveAllowPolicy": json.dumps(ALLOW)}, OTHER, False, True),  # modify, real
-        ({"RedriveAllowPolicy": json.dumps(OTHER)}, OTHER, False, False),  # modify, second run
-        ({"RedriveAllowPolicy": json.dumps(OTHER)}, "", True, False),  # clear, check
-        ({"RedriveAllowPolicy": json.dumps(OTHER)}, "", False, True),  # clear, real
-        ({}, "", False, False),  # clear, second run
-    ],
-)
-def test_redrive_allow_policy_request_shapes(stubbed, current, wanted, check_mode, writes):
-    client, stubber = stubbed
-    _current(stubber, current)
-    if writes:
-        value = json.dumps(wanted, sort_keys=True) if wanted else ""
-        stubber.add_response("set_queue_attributes", {}, {"QueueUrl": URL, "Attributes": {"RedriveAllowPolicy": value}})
-    changed, url, names, _, _ = sqs_queue_attributes.ensure_attributes(wrap(client), "p-jobs-dlq", {"RedriveAllowPolicy": wanted}, check_mode)
-    assert changed is (current.get("RedriveAllowPolicy", "") != (json.dumps(wanted) if wanted else ""))
-    assert url == URL and names == (["RedriveAllowPolicy"] if changed else [])
-
-
-def test_missing_queue_is_a_change_in_check_mode_and_an_error_otherwise(stubbed):
-    client, stubber = stubbed
-    for _ in range(2):
-        stubber.add_client_error("get_queue_url", service_error_code="AWS.SimpleQueueService.NonExistentQueue", expected_params={"QueueName": "p-jobs-dlq"})
-    assert sqs_queue_attributes.ensure_attributes(wrap(client), "p-jobs-dlq", {"RedriveAllowPolicy": ALLOW}, True)[0] is True
-    with pytest.raises(ValueError, match="does not exist"):
-        sqs_queue_attributes.ensure_attributes(wrap(client), "p-jobs-dlq", {"RedriveAllowPolicy": ALLOW}, False)
 
 
 # cloudwatch_resource_tags ---------------------------------------------------------------------
