@@ -89,33 +89,13 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import normalize_attribute, wire_attribute
+from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import same_attribute, wire_attribute
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 # Names other queues, which may be created later in the same run.
 DEFERRED = ("RedriveAllowPolicy",)
-
-
-def same_attribute(key, current, wanted):
-    """Policies compare as IAM documents; other JSON as documents with scalars as strings (SQS answers
-    maxReceiveCount as a number or a string); the rest as amazon.aws does, as strings."""
-    have, want = normalize_attribute(current), normalize_attribute(wanted)
-    if key == "Policy" and isinstance(have, dict) and isinstance(want, dict):
-        return not compare_policies(have, want)
-    return _loose(have) == _loose(want)
-
-
-def _loose(value):
-    if isinstance(value, dict):
-        return {k: _loose(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_loose(v) for v in value]
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
 
 
 def list_queue_urls(client, names):
