@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 TASKS = Path(__file__).resolve().parents[2] / "roles" / "aws_secrets" / "tasks"
-VALUE_MODULES = {"community.aws.secretsmanager_secret", "community.aws.ssm_parameter"}
+VALUE_MODULES = {"mosaic.platform.secretsmanager_secrets", "mosaic.platform.ssm_parameters"}
 
 
 def tasks():
@@ -28,11 +28,16 @@ def test_value_tasks_are_no_log():
 
 
 def test_generated_values_are_never_overwritten_by_default():
+    found = 0
     for _, task in tasks():
-        if "community.aws.secretsmanager_secret" in task:
-            assert "!= 'generate'" in task["community.aws.secretsmanager_secret"]["overwrite"]
-        if "community.aws.ssm_parameter" in task:
-            assert "else 'never'" in task["community.aws.ssm_parameter"]["overwrite_value"]
+        entries = "".join(str(v) for k, v in task.get("vars", {}).items() if k.endswith("_list"))
+        if "mosaic.platform.secretsmanager_secrets" in task:
+            found += 1
+            assert "'overwrite': entry.overwrite | default(source != 'generate', true)" in entries
+        if "mosaic.platform.ssm_parameters" in task:
+            found += 1
+            assert "'overwrite_value': 'changed' if entry.overwrite | default(source != 'generate', true) else 'never'" in entries
+    assert found == 2
 
 
 def test_the_switch_defaults_to_true():
