@@ -3,7 +3,8 @@
 """Idempotent ensure-functions for Cognito user pools, app clients, domains and groups.
 
 Each function takes a boto3 ``cognito-idp`` client, the module parameters and the check-mode
-flag, and returns ``(changed, result)``; the modules are thin wrappers, and the unit tests run
+flag, and returns ``(changed, result)``; the list forms (groups, clients) read the pool's objects once and
+converge each with the same function as the single form. The modules are thin wrappers, and the unit tests run
 these functions against moto's in-process backend (create/modify/delete x check/real x twice).
 
 Tags are read from ``describe_user_pool`` (moto answers 500 to ``ListTagsForResource``) and
@@ -157,6 +158,12 @@ def ensure_user_pool_client(client, params, check_mode):
         if not check_mode:
             client.delete_user_pool_client(UserPoolId=pool_id, ClientId=current["ClientId"])
         return True, {"client_id": current["ClientId"]}
+    return present_user_pool_client(client, params, current, check_mode)
+
+
+def present_user_pool_client(client, params, current, check_mode):
+    """Create or converge one app client, ``current`` as described (None when missing); ``(changed, result)``."""
+    pool_id = params["user_pool_id"]
     wanted = _client_settings(params)
     if current is None:
         if check_mode:
@@ -179,6 +186,31 @@ def ensure_user_pool_client(client, params, check_mode):
     if diff and not check_mode:
         current = client.update_user_pool_client(UserPoolId=pool_id, ClientId=current["ClientId"], ClientName=params["name"], **wanted)["UserPoolClient"]
     return bool(diff), dict(_client_result(current, params["return_secret"]), diff=diff)
+
+
+def ensure_user_pool_clients(client, pool_id, specs, return_secret, check_mode):
+    """Create or converge every app client of ``specs`` after one list of the pool's clients.
+
+    A client that exists is described once (its settings and secret); ``(changed, [result per spec])``, each
+    result carrying the name, and the client id only once the client exists.
+    """
+    names = [spec["name"] for spec in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"clients names must be unique (got {duplicates} more than once)")
+    if not specs:
+        return False, []
+    listed = {app["ClientName"]: app["ClientId"] for app in _paginate(client, "list_user_pool_clients", "UserPoolClients", UserPoolId=pool_id, MaxResults=60)}
+    changed, results = False, []
+    for spec in specs:
+        params = dict(spec, user_pool_id=pool_id, return_secret=return_secret)
+        current = None
+        if spec["name"] in listed:
+            current = client.describe_user_pool_client(UserPoolId=pool_id, ClientId=listed[spec["name"]])["UserPoolClient"]
+        one_changed, result = present_user_pool_client(client, params, current, check_mode)
+        changed = changed or one_changed
+        results.append(dict(result, name=spec["name"]))
+    return changed, results
 
 
 def ensure_user_pool_domain(client, params, check_mode):
@@ -211,6 +243,12 @@ def ensure_user_pool_group(client, params, check_mode):
         if not check_mode:
             client.delete_group(UserPoolId=pool_id, GroupName=params["name"])
         return True, {"name": params["name"]}
+    return present_user_pool_group(client, params, current, check_mode)
+
+
+def present_user_pool_group(client, params, current, check_mode):
+    """Create or converge one group, ``current`` as read (None when missing); ``(changed, result)``."""
+    pool_id = params["user_pool_id"]
     wanted = {"Description": params.get("description") or "", "Precedence": params["precedence"]}
     if params.get("role_arn"):
         wanted["RoleArn"] = params["role_arn"]
@@ -223,3 +261,19 @@ def ensure_user_pool_group(client, params, check_mode):
     if diff and not check_mode:
         client.update_group(UserPoolId=pool_id, GroupName=params["name"], **wanted)
     return bool(diff), dict(result, diff=diff)
+
+
+def ensure_user_pool_groups(client, pool_id, specs, check_mode):
+    """Create or converge every group of ``specs`` after one list of the pool's groups; ``(changed, {name: result})``."""
+    names = [spec["name"] for spec in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"groups names must be unique (got {duplicates} more than once)")
+    if not specs:
+        return False, {}
+    existing = {g["GroupName"]: g for g in _paginate(client, "list_groups", "Groups", UserPoolId=pool_id, Limit=60)}
+    changed, results = False, {}
+    for spec in specs:
+        one_changed, results[spec["name"]] = present_user_pool_group(client, dict(spec, user_pool_id=pool_id), existing.get(spec["name"]), check_mode)
+        changed = changed or one_changed
+    return changed, results

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """IAM Identity Center: permission sets, account assignments and the roles Identity Center provisions.
 
-The logic of the sso_permission_set and sso_account_assignment modules, one ensure-function per object,
-each taking boto3 clients so unit tests drive them against moto or botocore's Stubber. Groups come from
+The logic of the sso_permission_set(s) and sso_account_assignment(s) modules: one ensure-function per object and one
+per list (which reads each kind once), each taking boto3 clients so unit tests drive them against moto or botocore's
+Stubber. Groups come from
 the identity source (SCIM from Google Workspace or GitHub): they are looked up by display name, and
 created only when asked (the local emulator, which has no identity source).
 """
@@ -137,8 +138,7 @@ def _provision(client, instance_arn: str, ps_arn: str) -> str | None:
 def ensure_permission_set(client, params: dict, check_mode: bool) -> tuple[bool, dict]:
     """Create, update or delete one permission set; ``(changed, result)``."""
     name = params["name"]
-    if not PERMISSION_SET_NAME.match(name):
-        raise SSOAccessError(f"name must match ^[\\w+=,.@-]{{1,32}}$, got {name!r}")
+    check_permission_set_names([name])
     instance = resolve_instance(client, params.get("instance_arn"))
     arn = instance["instance_arn"]
     current = find_permission_set(client, arn, name)
@@ -148,7 +148,28 @@ def ensure_permission_set(client, params: dict, check_mode: bool) -> tuple[bool,
         if not check_mode:
             client.delete_permission_set(InstanceArn=arn, PermissionSetArn=current["PermissionSetArn"])
         return True, {"name": name, "arn": current["PermissionSetArn"]}
+    return present_permission_set(client, instance, params, current, check_mode)
 
+
+def permission_sets_by_name(client, instance_arn: str) -> dict[str, dict]:
+    """Every permission set of the instance by name: one paginated list, one describe per set."""
+    found = {}
+    for page in client.get_paginator("list_permission_sets").paginate(InstanceArn=instance_arn):
+        for arn in page.get("PermissionSets", []):
+            described = client.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)["PermissionSet"]
+            found[described["Name"]] = described
+    return found
+
+
+def check_permission_set_names(names: list[str]) -> None:
+    for name in names:
+        if not PERMISSION_SET_NAME.match(name):
+            raise SSOAccessError(f"name must match ^[\\w+=,.@-]{{1,32}}$, got {name!r}")
+
+
+def present_permission_set(client, instance: dict, params: dict, current: dict | None, check_mode: bool) -> tuple[bool, dict]:
+    """Create or converge one permission set, ``current`` as described (None when missing); ``(changed, result)``."""
+    name, arn = params["name"], instance["instance_arn"]
     session_seconds(params["session_duration"])
     wanted = {"Description": params.get("description") or name, "SessionDuration": params["session_duration"]}
     if params.get("relay_state"):
@@ -172,6 +193,30 @@ def ensure_permission_set(client, params: dict, check_mode: bool) -> tuple[bool,
     if changes and not check_mode and params.get("provision", True):
         result["provisioning_request_id"] = _provision(client, arn, ps_arn)
     return bool(changes), result
+
+
+def ensure_permission_sets(client, specs: list[dict], instance_arn: str | None, provision: bool, check_mode: bool) -> tuple[bool, dict]:
+    """Create or converge every permission set of ``specs`` after one read of the instance's sets.
+
+    ``(changed, {name: result})``, each result as ensure_permission_set returns it. Bad names, session durations
+    and duplicates fail before any call; an empty list calls nothing.
+    """
+    if not specs:
+        return False, {}
+    names = [spec["name"] for spec in specs]
+    check_permission_set_names(names)
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SSOAccessError(f"permission_sets names must be unique (got {duplicates} more than once)")
+    for spec in specs:
+        session_seconds(spec["session_duration"])
+    instance = resolve_instance(client, instance_arn)
+    existing = permission_sets_by_name(client, instance["instance_arn"])
+    results, changed = {}, False
+    for spec in specs:
+        one_changed, results[spec["name"]] = present_permission_set(client, instance, dict(spec, provision=provision), existing.get(spec["name"]), check_mode)
+        changed = changed or one_changed
+    return changed, results
 
 
 def find_group_id(identitystore, identity_store_id: str, display_name: str) -> str | None:
@@ -255,6 +300,69 @@ def ensure_account_assignment(client, identitystore, params: dict, check_mode: b
         if params.get("wait", True):
             _wait(client, "AssignmentCreated", "AccountAssignmentCreationRequestId", status["RequestId"], arn, params.get("wait_timeout", 300))
     return True, result
+
+
+def ensure_account_assignments(client, identitystore, params: dict, check_mode: bool) -> tuple[bool, list[dict]]:
+    """Assign permission sets to groups (by display name) or principals (by id) on one account, all in one pass.
+
+    ``params``: instance_arn, identity_store_id, account_id, create_group, wait, wait_timeout and ``assignments``
+    (permission_set_name, principal_type, principal_name or principal_id). The permission sets are read once, each
+    group is looked up once, and the assignments of each set once; the new assignments are all requested before
+    the first wait; an empty list calls nothing. ``(changed, [result per assignment])``.
+    """
+    for index, item in enumerate(params["assignments"]):
+        if bool(item.get("principal_name")) == bool(item.get("principal_id")):
+            raise SSOAccessError(f"assignments[{index}] needs exactly one of principal_name and principal_id")
+        if item.get("principal_name") and item["principal_type"] != "GROUP":
+            raise SSOAccessError(f"assignments[{index}]: principal_name resolves groups only, give principal_id for a USER")
+    if not params["assignments"]:
+        return False, []
+    instance = resolve_instance(client, params.get("instance_arn"))
+    arn = instance["instance_arn"]
+    store = params.get("identity_store_id") or instance["identity_store_id"]
+    sets = permission_sets_by_name(client, arn)
+    groups: dict[str, tuple[bool, str]] = {}
+    assigned: dict[str, set] = {}
+    results, pending, changed = [], [], False
+    for item in params["assignments"]:
+        set_name = item["permission_set_name"]
+        result = {"permission_set_name": set_name, "principal_name": item.get("principal_name") or "", "account_id": params["account_id"]}
+        found = sets.get(set_name)
+        if found is None:
+            if not check_mode:
+                raise SSOAccessError(f"permission set {set_name!r} not found in {arn}")
+            results.append(dict(result, permission_set_arn="", principal_id="", changes=["permission set not created yet"]))
+            changed = True
+            continue
+        ps_arn, changes = found["PermissionSetArn"], []
+        principal_id = item.get("principal_id")
+        if not principal_id:
+            name = item["principal_name"]
+            if name not in groups:
+                groups[name] = resolve_group(identitystore, store, name, params.get("create_group", False), check_mode)
+                if groups[name][0]:
+                    changes.append("group created")
+            principal_id = groups[name][1]
+        if ps_arn not in assigned:
+            assigned[ps_arn] = {(a["PrincipalType"], a["PrincipalId"]) for a in _assignments(client, arn, params["account_id"], ps_arn)}
+        if not principal_id or (item["principal_type"], principal_id) not in assigned[ps_arn]:
+            changes.append("assigned")
+            if not check_mode:
+                status = client.create_account_assignment(
+                    InstanceArn=arn,
+                    TargetId=params["account_id"],
+                    TargetType="AWS_ACCOUNT",
+                    PermissionSetArn=ps_arn,
+                    PrincipalType=item["principal_type"],
+                    PrincipalId=principal_id,
+                )["AccountAssignmentCreationStatus"]
+                pending.append(status["RequestId"])
+        changed = changed or bool(changes)
+        results.append(dict(result, permission_set_arn=ps_arn, principal_id=principal_id, changes=changes))
+    if params.get("wait", True):
+        for request_id in pending:
+            _wait(client, "AssignmentCreated", "AccountAssignmentCreationRequestId", request_id, arn, params.get("wait_timeout", 300))
+    return changed, results
 
 
 def reserved_role_arn(roles: list[dict], permission_set_name: str, account_id: str, partition: str = "aws", with_path: bool = False) -> str:

@@ -132,156 +132,24 @@ import contextlib
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     import botocore
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
-from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
-
-
-def amount(value):
-    # Budgets keeps amounts as strings; "100", "100.0" and "100.00" are the same limit.
-    return f"{float(value):.2f}"
-
-
-def budget_document(params):
-    budget = {
-        "BudgetName": params["name"],
-        "BudgetType": params["budget_type"],
-        "TimeUnit": params["time_unit"],
-        "BudgetLimit": {"Amount": amount(params["limit_amount"]), "Unit": params["limit_unit"]},
-    }
-    if params["cost_filters"]:
-        budget["CostFilters"] = {k: sorted(v if isinstance(v, list) else [v]) for k, v in params["cost_filters"].items()}
-    return budget
-
-
-def comparable_budget(budget):
-    return {
-        "type": budget.get("BudgetType"),
-        "time_unit": budget.get("TimeUnit"),
-        "limit": amount(budget.get("BudgetLimit", {}).get("Amount", 0)),
-        "unit": budget.get("BudgetLimit", {}).get("Unit"),
-        "cost_filters": {k: sorted(v) for k, v in (budget.get("CostFilters") or {}).items()},
-    }
-
-
-def notification_key(notification):
-    return (
-        notification["NotificationType"],
-        notification["ComparisonOperator"],
-        float(notification["Threshold"]),
-        notification.get("ThresholdType", "PERCENTAGE"),
-    )
-
-
-def wanted_notifications(params):
-    wanted = {}
-    for item in params["notifications"]:
-        notification = {
-            "NotificationType": item["notification_type"],
-            "ComparisonOperator": item["comparison_operator"],
-            "Threshold": float(item["threshold"]),
-            "ThresholdType": item["threshold_type"],
-        }
-        subscribers = sorted({(s["type"], s["address"]) for s in item["subscribers"]})
-        wanted[notification_key(notification)] = (notification, [{"SubscriptionType": t, "Address": a} for t, a in subscribers])
-    return wanted
-
-
-def current_subscribers(client, account, name, notification, module):
-    try:
-        found = client.describe_subscribers_for_notification(aws_retry=True, AccountId=account, BudgetName=name, Notification=notification)["Subscribers"]
-    except is_boto3_error_code("500"):
-        # Only an emulator answers a bare HTTP 500 without an AWS error code (moto lacks this call):
-        # the subscribers cannot be read there, so they are left as they are.
-        module.warn(f"cannot read the subscribers of a notification of {name}; left unchanged")
-        return None
-    return sorted(({"SubscriptionType": s["SubscriptionType"], "Address": s["Address"]} for s in found), key=lambda s: (s["SubscriptionType"], s["Address"]))
-
-
-def reconcile_notifications(module, client, account, name):
-    """Create, delete and re-subscribe notifications; return the list of changes."""
-    existing = client.describe_notifications_for_budget(aws_retry=True, AccountId=account, BudgetName=name).get("Notifications", [])
-    existing = {notification_key(n): n for n in existing}
-    wanted = wanted_notifications(module.params)
-    changes = []
-    for key, (notification, subscribers) in wanted.items():
-        if key not in existing:
-            changes.append(f"create notification {key}")
-            if not module.check_mode:
-                client.create_notification(aws_retry=True, AccountId=account, BudgetName=name, Notification=notification, Subscribers=subscribers)
-            continue
-        current = current_subscribers(client, account, name, existing[key], module)
-        if current is None or current == subscribers:
-            continue
-        for sub in [s for s in subscribers if s not in current]:
-            changes.append(f"subscribe {sub['Address']} to {key}")
-            if not module.check_mode:
-                client.create_subscriber(aws_retry=True, AccountId=account, BudgetName=name, Notification=existing[key], Subscriber=sub)
-        for sub in [s for s in current if s not in subscribers]:
-            changes.append(f"unsubscribe {sub['Address']} from {key}")
-            if not module.check_mode:
-                client.delete_subscriber(aws_retry=True, AccountId=account, BudgetName=name, Notification=existing[key], Subscriber=sub)
-    for key, notification in existing.items():
-        if key not in wanted:
-            changes.append(f"delete notification {key}")
-            if not module.check_mode:
-                client.delete_notification(aws_retry=True, AccountId=account, BudgetName=name, Notification=notification)
-    return changes
-
-
-def budget_arn(client, account, name):
-    return f"arn:{client.meta.partition}:budgets::{account}:budget/{name}"
-
-
-def reconcile_budget_tags(module, client, account, name):
-    """Return the tag change as {before, after}, or None when nothing changes."""
-    if module.params["tags"] is None:
-        return None
-    arn = budget_arn(client, account, name)
-    try:
-        current = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, ResourceARN=arn).get("ResourceTags", []))
-    except is_boto3_error_code("500"):
-        # As for subscribers: only an emulator answers a bare HTTP 500 (moto lacks Budgets tagging).
-        module.warn(f"cannot read the tags of the budget {name}; left unchanged")
-        return None
-    changed, after = reconcile_tags(
-        current,
-        module.params["tags"],
-        module.params["purge_tags"],
-        module.check_mode,
-        tag=lambda tags: client.tag_resource(aws_retry=True, ResourceARN=arn, ResourceTags=ansible_dict_to_boto3_tag_list(tags)),
-        untag=lambda keys: client.untag_resource(aws_retry=True, ResourceARN=arn, ResourceTagKeys=keys),
-    )
-    return {"before": current, "after": after} if changed else None
-
-
-def get_budget(client, account, name):
-    try:
-        return client.describe_budget(aws_retry=True, AccountId=account, BudgetName=name)["Budget"]
-    except is_boto3_error_code("NotFoundException"):
-        return None
+from ansible_collections.mosaic.platform.plugins.module_utils.budgets_converge import (
+    BUDGET_SPEC,
+    budget_document,
+    comparable_budget,
+    converge_budget,
+    create_budget,
+    get_budget,
+)
 
 
 def main():
-    subscriber = {"type": {"type": "str", "choices": ["EMAIL", "SNS"], "required": True}, "address": {"type": "str", "required": True}}
-    notification = {
-        "notification_type": {"type": "str", "choices": ["ACTUAL", "FORECASTED"], "required": True},
-        "comparison_operator": {"type": "str", "choices": ["GREATER_THAN", "LESS_THAN", "EQUAL_TO"], "default": "GREATER_THAN"},
-        "threshold": {"type": "float", "required": True},
-        "threshold_type": {"type": "str", "choices": ["PERCENTAGE", "ABSOLUTE_VALUE"], "default": "PERCENTAGE"},
-        "subscribers": {"type": "list", "elements": "dict", "required": True, "options": subscriber},
-    }
     argument_spec = {
         "name": {"type": "str", "required": True},
         "account_id": {"type": "str"},
-        "budget_type": {"type": "str", "choices": ["COST", "USAGE"], "default": "COST"},
         "limit_amount": {"type": "float"},
-        "limit_unit": {"type": "str", "default": "USD"},
-        "time_unit": {"type": "str", "choices": ["DAILY", "MONTHLY", "QUARTERLY", "ANNUALLY"], "default": "MONTHLY"},
-        "cost_filters": {"type": "dict", "default": {}},
-        "notifications": {"type": "list", "elements": "dict", "default": [], "options": notification},
+        **BUDGET_SPEC,
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},
@@ -300,40 +168,12 @@ def main():
                 client.delete_budget(aws_retry=True, AccountId=account, BudgetName=name)
             module.exit_json(changed=bool(current))
 
-        wanted = budget_document(params)
         notifications = [dict(n) for n in params["notifications"]]
         if current is None:
-            if not module.check_mode:
-                request = {
-                    "AccountId": account,
-                    "Budget": wanted,
-                    "NotificationsWithSubscribers": [{"Notification": n, "Subscribers": s} for n, s in wanted_notifications(params).values()],
-                }
-                if params["tags"]:
-                    request["ResourceTags"] = ansible_dict_to_boto3_tag_list(params["tags"])
-                client.create_budget(aws_retry=True, **request)
-            module.exit_json(
-                changed=True, budget=comparable_budget(wanted), notifications=notifications, diff={"before": {}, "after": comparable_budget(wanted)}
-            )
-
-        before, after = comparable_budget(current), comparable_budget(wanted)
-        changed = before != after
-        if changed and not module.check_mode:
-            # UpdateBudget replaces the whole budget; keep what AWS computes (TimePeriod, CostTypes, spend).
-            new_budget = dict(current, **wanted)
-            new_budget.pop("CalculatedSpend", None)
-            new_budget.pop("LastUpdatedTime", None)
-            if "CostFilters" not in wanted:
-                new_budget.pop("CostFilters", None)
-            client.update_budget(aws_retry=True, AccountId=account, NewBudget=new_budget)
-        changes = reconcile_notifications(module, client, account, name)
-        tags = reconcile_budget_tags(module, client, account, name)
-        diff = {"before": dict(before), "after": dict(after)}
-        if changes:
-            diff["after"]["notification_changes"] = changes
-        if tags:
-            diff["before"]["tags"], diff["after"]["tags"] = tags["before"], tags["after"]
-        module.exit_json(changed=changed or bool(changes) or bool(tags), budget=after, notifications=notifications, diff=diff)
+            diff = create_budget(module, client, account, params)
+            module.exit_json(changed=True, budget=diff["after"], notifications=notifications, diff=diff)
+        changed, diff = converge_budget(module, client, account, params, current)
+        module.exit_json(changed=changed, budget=comparable_budget(budget_document(params)), notifications=notifications, diff=diff)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the budget {name}")
 
