@@ -12,7 +12,7 @@ description:
   - Athena identifies saved queries by a generated id and allows duplicate names; this module treats the
     name as the key within a workgroup, so repeated runs neither duplicate nor drift. Duplicates of a name are deleted.
   - Every query of O(queries) in one module run, with one listing of the workgroup's saved queries (C(ListNamedQueries),
-    then C(GetNamedQuery) per id: the emulator lacks C(BatchGetNamedQuery)) and no write when they match.
+    then C(GetNamedQuery) per id, as the emulator lacks C(BatchGetNamedQuery)) and no write when they match.
   - C(UpdateNamedQuery) cannot move a query to another database; such a query is deleted and created again.
   - In check mode nothing is written; the result says what would change.
   - No amazon.aws or community.aws module manages Athena.
