@@ -26,9 +26,10 @@ PLAY = """
   hosts: localhost
   gather_facts: false
   module_defaults:
-    group/amazon.aws.aws:
+    group/amazon.aws.aws: &aws_defaults
       endpoint_url: "{endpoint}"
       region: eu-west-1
+    group/mosaic.platform.aws: *aws_defaults
   roles:
     - role: mosaic.platform.aws_kms
   tasks:
