@@ -168,12 +168,24 @@ def emulation_only(call: dict) -> bool:
     return call["action"] == "identitystore:CreateGroup" or ":role/AWSReservedSSO_" in call["resource"]
 
 
-def reduce_calls(lines, values: dict, unrecorded: list[dict] = ()) -> list[dict]:
-    """Recorded JSON lines -> the sorted distinct {action, resource[, context]} calls, without the local emulation's.
+def add_unrecorded(calls: list[dict], unrecorded: list[dict]) -> list[dict]:
+    """The calls with the `unrecorded` ones added, sorted and distinct, without the local emulation's.
 
-    `unrecorded`: calls the emulator cannot record (it lacks the API, so the module stops before the write), each
-    {action, resource, why}, added as they are."""
-    seen = {(c["action"], c["resource"], ()) for c in unrecorded}
+    `unrecorded`: calls a clean converge cannot record, each with its why: {action, resource}, added as it is (the
+    emulator lacks the API, so the module stops before the write), or {action, like}, the action on every resource
+    the recorded `like` action names, without its condition (a write made only to correct drift, on what the run
+    reads or creates)."""
+    seen = {(c["action"], c["resource"], tuple(sorted(c.get("context", {}).items()))) for c in calls}
+    seen |= {(c["action"], c["resource"], ()) for c in unrecorded if "resource" in c}
+    seen |= {(c["action"], resource, ()) for c in unrecorded if "like" in c for action, resource, _context in list(seen) if action == c["like"]}
+    merged = [dict(action=a, resource=r, **({"context": dict(c)} if c else {})) for a, r, c in sorted(seen)]
+    return [c for c in merged if not emulation_only(c)]
+
+
+def reduce_calls(lines, values: dict, unrecorded: list[dict] = ()) -> list[dict]:
+    """Recorded JSON lines -> the sorted distinct {action, resource[, context]} calls, with the `unrecorded` ones
+    (add_unrecorded), without the local emulation's."""
+    seen = set()
     for line in lines:
         record = json.loads(line)
         params = record.get("params", {})
@@ -183,8 +195,8 @@ def reduce_calls(lines, values: dict, unrecorded: list[dict] = ()) -> list[dict]
         context = tuple(sorted((CONTEXT_KEYS[k], v) for k, v in params.items() if k in CONTEXT_KEYS and action.startswith("iam:")))
         seen.add((action, call_resource(record["service"], params, where), context))
         seen.update(("iam:PassRole", role, ()) for role in passed_roles(params))
-    calls = [dict(action=a, resource=r, **({"context": dict(c)} if c else {})) for a, r, c in sorted(seen)]
-    return [c for c in calls if not emulation_only(c)]
+    recorded = [dict(action=a, resource=r, **({"context": dict(c)} if c else {})) for a, r, c in sorted(seen)]
+    return add_unrecorded(recorded, unrecorded)
 
 
 def render(template, values: dict):

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy import call_resource, emulation_only, generate, iam_action, reduce_calls, render
+from ansible_collections.mosaic.platform.plugins.module_utils.deploy_policy import (
+    add_unrecorded,
+    call_resource,
+    emulation_only,
+    generate,
+    iam_action,
+    reduce_calls,
+    render,
+)
 from ansible_collections.mosaic.platform.plugins.module_utils.iam_evaluator import allowed
 from ansible_collections.mosaic.platform.plugins.module_utils.permissions_boundary import boundary_arn, boundary_policy
 
@@ -159,8 +167,23 @@ def test_the_committed_policy_is_what_the_generator_makes_of_the_recording():
 def test_the_unrecorded_calls_are_in_the_committed_recording():
     unrecorded = json.loads((FILES / "deploy_calls_unrecorded.json").read_text())["calls"]
     assert unrecorded and all(call["why"] for call in unrecorded)
-    for call in unrecorded:
+    for call in (c for c in unrecorded if "resource" in c):
         assert {"action": call["action"], "resource": call["resource"]} in RECORDED["calls"], call
+    for call in (c for c in unrecorded if "like" in c):
+        like = {c["resource"] for c in RECORDED["calls"] if c["action"] == call["like"]}
+        assert like, f"{call['like']} is not recorded: {call}"
+        assert like <= {c["resource"] for c in RECORDED["calls"] if c["action"] == call["action"]}, call
+
+
+def test_a_drift_only_write_is_allowed_where_its_recorded_sibling_is():
+    unrecorded = [{"action": "iam:TagRole", "like": "iam:CreateRole", "why": "drift only"}]
+    calls = reduce_calls(RECORDING, VALUES, unrecorded)
+    assert {"action": "iam:TagRole", "resource": ROLE} in calls, "on the created role, without CreateRole's boundary condition"
+    assert {"action": "iam:CreateRole", "resource": ROLE, "context": {"iam:PermissionsBoundary": BOUNDARY}} in calls
+    assert add_unrecorded(calls, unrecorded) == calls, "adding the same list again changes nothing"
+    generated = render(generate(calls, VALUES), dict(VALUES, Boundary=BOUNDARY))
+    assert allowed(generated, "iam:TagRole", ROLE)
+    assert not allowed(generated, "iam:TagRole", f"arn:aws:iam::{ACCOUNT}:role/someone-elses-role")
 
 
 def test_the_recording_covers_every_phase_of_a_converge():
