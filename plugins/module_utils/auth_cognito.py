@@ -14,6 +14,8 @@ every update sends the whole configuration).
 
 from __future__ import annotations
 
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import not_unique
+
 PASSWORD_KEYS = {
     "minimum_length": "MinimumLength",
     "require_uppercase": "RequireUppercase",
@@ -195,9 +197,9 @@ def ensure_user_pool_clients(client, pool_id, specs, return_secret, check_mode):
     result carrying the name, and the client id only once the client exists.
     """
     names = [spec["name"] for spec in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValueError(f"clients names must be unique (got {duplicates} more than once)")
+    problem = not_unique("clients names", names)
+    if problem:
+        raise ValueError(problem)
     if not specs:
         return False, []
     listed = {app["ClientName"]: app["ClientId"] for app in _paginate(client, "list_user_pool_clients", "UserPoolClients", UserPoolId=pool_id, MaxResults=60)}
@@ -266,9 +268,9 @@ def present_user_pool_group(client, params, current, check_mode):
 def ensure_user_pool_groups(client, pool_id, specs, check_mode):
     """Create or converge every group of ``specs`` after one list of the pool's groups; ``(changed, {name: result})``."""
     names = [spec["name"] for spec in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValueError(f"groups names must be unique (got {duplicates} more than once)")
+    problem = not_unique("groups names", names)
+    if problem:
+        raise ValueError(problem)
     if not specs:
         return False, {}
     existing = {g["GroupName"]: g for g in _paginate(client, "list_groups", "Groups", UserPoolId=pool_id, Limit=60)}

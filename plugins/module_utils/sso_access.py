@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import re
 
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import not_unique
+
 try:
     from botocore.waiter import WaiterModel, create_waiter_with_client
 except ImportError:  # AnsibleAWSModule reports the missing botocore
@@ -205,9 +207,9 @@ def ensure_permission_sets(client, specs: list[dict], instance_arn: str | None, 
         return False, {}
     names = [spec["name"] for spec in specs]
     check_permission_set_names(names)
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise SSOAccessError(f"permission_sets names must be unique (got {duplicates} more than once)")
+    problem = not_unique("permission_sets names", names)
+    if problem:
+        raise SSOAccessError(problem)
     for spec in specs:
         session_seconds(spec["session_duration"])
     instance = resolve_instance(client, instance_arn)

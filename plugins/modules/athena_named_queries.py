@@ -82,6 +82,7 @@ with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing bot
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 
 def saved_by_name(client, workgroup):
@@ -159,9 +160,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     workgroup, specs = module.params["workgroup"], module.params["queries"]
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"queries names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "queries names", names)
     client = module.client("athena", retry_decorator=AWSRetry.jittered_backoff())
 
     result, before, after = {}, {}, {}

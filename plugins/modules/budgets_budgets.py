@@ -156,6 +156,7 @@ from ansible_collections.mosaic.platform.plugins.module_utils.budgets_converge i
     converge_budget,
     create_budget,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 
 @AWSRetry.jittered_backoff()
@@ -177,9 +178,7 @@ def main():
     )
     specs = module.params["budgets"]
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"budgets names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "budgets names", names)
 
     # Budgets is a global service with one endpoint in us-east-1.
     client = module.client("budgets", retry_decorator=AWSRetry.jittered_backoff())

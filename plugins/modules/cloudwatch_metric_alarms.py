@@ -139,6 +139,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -257,9 +258,7 @@ def main():
     )
     specs = module.params["alarms"]
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"alarms names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "alarms names", names)
     bad = [s["name"] for s in specs if s["period"] < 10 or s["evaluation_periods"] < 1]
     if bad:
         module.fail_json(msg=f"alarms need a period of at least 10 seconds and at least 1 evaluation period (got it wrong on {bad})")

@@ -95,6 +95,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     boto3_tag_specifications,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_ec2_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -169,9 +170,7 @@ def converge_endpoint(module, client, spec, endpoint):
 
 def validate(module, specs):
     services = [s["service"] for s in specs]
-    duplicates = sorted({s for s in services if services.count(s) > 1})
-    if duplicates:
-        module.fail_json(msg=f"endpoints service must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "endpoints service", services)
     bare = [s["service"] for s in specs if not s["subnets"] or not s["security_groups"]]
     if bare:
         module.fail_json(msg=f"endpoints subnets and security_groups must not be empty (got them empty on {bare})")

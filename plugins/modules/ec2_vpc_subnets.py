@@ -90,6 +90,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     boto3_tag_specifications,
 )
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_ec2_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -153,9 +154,7 @@ def converge_subnet(module, client, spec, subnet):
 
 def validate(module, specs):
     cidrs = [s["cidr"] for s in specs]
-    duplicates = sorted({c for c in cidrs if cidrs.count(c) > 1})
-    if duplicates:
-        module.fail_json(msg=f"subnets cidr must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "subnets cidr", cidrs)
 
 
 def main():

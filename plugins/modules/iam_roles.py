@@ -96,6 +96,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 
@@ -200,9 +201,7 @@ def main():
     )
     specs = module.params["roles"]
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"roles names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "roles names", names)
     bad = [s["name"] for s in specs if not 3600 <= s["max_session_duration"] <= 43200]
     if bad:
         module.fail_json(msg=f"roles max_session_duration must be 3600 to 43200 seconds (got it wrong on {bad})")

@@ -117,6 +117,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -271,9 +272,7 @@ def delete_key(module, client, metadata, pending_window):
 
 def validate(module, specs, pending_window):
     aliases = [s["alias"] for s in specs]
-    duplicates = sorted({a for a in aliases if aliases.count(a) > 1})
-    if duplicates:
-        module.fail_json(msg=f"keys alias must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "keys alias", aliases)
     bad = [a for a in aliases if not ALIAS.match(a) or a.startswith("alias/aws/")]
     if bad:
         module.fail_json(msg=f"keys alias must be alias/<name> of letters, digits, /, _ and -, not under alias/aws/ (got {bad})")

@@ -158,6 +158,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.s3 import merge_tags
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 PUBLIC_ACCESS_KEYS = {
@@ -324,9 +325,7 @@ def one_period(spec):
 
 def validate(module, specs):
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"buckets names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "buckets names", names)
     rules = (
         (
             "encryption_key_id and bucket_key_enabled need encryption aws:kms",

@@ -125,6 +125,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 STORAGE_CLASSES = ["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"]
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -221,9 +222,7 @@ def rule_days(spec):
 
 def validate(module, specs):
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"buckets names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "buckets names", names)
     into_itself = [s["name"] for s in specs if s["logging"] and s["logging"]["target_bucket"] == s["name"]]
     if into_itself:
         module.fail_json(msg=f"buckets logging target_bucket must be another bucket, a bucket logging into itself logs each delivery (got {into_itself})")

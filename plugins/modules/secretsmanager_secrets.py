@@ -104,6 +104,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -202,9 +203,7 @@ def converge_secret(module, client, spec, current):
 
 def validate(module, specs):
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"secrets names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "secrets names", names)
     empty = [s["name"] for s in specs if not s["secret"]]
     if empty:
         module.fail_json(msg=f"secrets secret must not be empty (empty on {empty})")

@@ -116,6 +116,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import same_attribute, wire_attribute
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -242,9 +243,7 @@ def main():
     )
     specs = module.params["topics"]
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"topics names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "topics names", names)
     bad = sorted(n for n in names if not n or len(n) > 256 or not all(c.isalnum() or c in "-_" for c in n))
     if bad:
         module.fail_json(msg=f"topics names must be 1 to 256 letters, digits, - or _ (got {bad})")

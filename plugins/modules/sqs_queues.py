@@ -91,6 +91,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import same_attribute, wire_attribute
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -178,9 +179,7 @@ def main():
     )
     specs = module.params["queues"]
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"queues names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "queues names", names)
     bad = sorted(n for n in names if not n or len(n) > 80 or not all(c.isalnum() or c in "-_" for c in n))
     if bad:
         module.fail_json(msg=f"queues names must be 1 to 80 letters, digits, - or _ (got {bad})")

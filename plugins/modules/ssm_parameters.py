@@ -93,6 +93,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -164,9 +165,7 @@ def converge_parameter(module, client, spec, current):
 
 def validate(module, specs):
     names = [s["name"] for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        module.fail_json(msg=f"parameters names must be unique (got {duplicates} more than once)")
+    fail_if_not_unique(module, "parameters names", names)
     empty = [s["name"] for s in specs if not s["value"]]
     if empty:
         module.fail_json(msg=f"parameters value must not be empty (empty on {empty})")
