@@ -139,7 +139,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
-from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import arn_prefix, fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
@@ -268,7 +268,7 @@ def main():
         existing = describe_alarms(client, names)
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to describe the alarms")
-    arn_prefix = None
+    alarm_prefix = None
     result = {}
     for spec in specs:
         name, current = spec["name"], existing.get(spec["name"])
@@ -279,20 +279,11 @@ def main():
         if current is not None:
             arn = current["AlarmArn"]
         else:
-            if arn_prefix is None:
-                arn_prefix = _arn_prefix(module)
-            arn = f"{arn_prefix}alarm:{name}"
+            if alarm_prefix is None:
+                alarm_prefix = arn_prefix(module, "cloudwatch", module.region)
+            arn = f"{alarm_prefix}alarm:{name}"
         result[name] = {"arn": arn, "changed": changes}
     module.exit_json(changed=any(r["changed"] for r in result.values()), alarms=result)
-
-
-def _arn_prefix(module):
-    """arn:<partition>:cloudwatch:<region>:<account>: so a new alarm's ARN needs no second describe."""
-    try:
-        identity = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity()
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to look up the account id")
-    return f"arn:{identity['Arn'].split(':')[1]}:cloudwatch:{module.region}:{identity['Account']}:"
 
 
 if __name__ == "__main__":

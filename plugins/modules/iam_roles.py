@@ -96,7 +96,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
-from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import arn_prefix, fail_if_not_unique
 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 
@@ -226,19 +226,10 @@ def main():
             module.fail_json_aws(e, msg=f"Failed to converge the IAM role {name}")
         if arn is None:
             if account_prefix is None:
-                account_prefix = _account_prefix(module)
+                account_prefix = arn_prefix(module, "iam")
             arn = f"{account_prefix}role/{name}"
         result[name] = {"arn": arn, "changed": changes}
     module.exit_json(changed=any(r["changed"] for r in result.values()), roles=result)
-
-
-def _account_prefix(module):
-    """arn:<partition>:iam::<account>: from STS, so check mode can return the ARN of a role not created yet."""
-    try:
-        identity = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity()
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to look up the account id")
-    return f"arn:{identity['Arn'].split(':')[1]}:iam::{identity['Account']}:"
 
 
 if __name__ == "__main__":
