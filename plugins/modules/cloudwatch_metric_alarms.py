@@ -15,8 +15,7 @@ description:
     (C(PutMetricAlarm) replaces the whole alarm). C(PutMetricAlarm) takes tags only when it creates an alarm, so the
     tags of an existing alarm are read with C(ListTagsForResource) and reconciled with C(TagResource) and
     C(UntagResource).
-  - M(amazon.aws.cloudwatch_metric_alarm) in a loop costs one module run per alarm and has no tags option (and
-    M(mosaic.platform.cloudwatch_resource_tags) one more run per alarm for the tags).
+  - M(amazon.aws.cloudwatch_metric_alarm) in a loop costs one module run per alarm and has no tags option.
   - Alarms are only created or updated; removing one is left to M(amazon.aws.cloudwatch_metric_alarm) with
     C(state=absent).
   - In check mode nothing is written; an alarm that does not exist yet is reported as created, with no call.
