@@ -1,8 +1,7 @@
 # Copyright: mosaic.platform contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AWS Backup vault helpers: Vault Lock, which amazon.aws.backup_vault does not manage, and the
-creation of a missing vault, which amazon.aws.backup_vault cannot do against moto (see
-ensure_vault_exists)."""
+"""AWS Backup Vault Lock, which amazon.aws.backup_vault does not manage (the vaults themselves are
+mosaic.platform.backup_vaults')."""
 
 from __future__ import annotations
 
@@ -30,27 +29,3 @@ def ensure_vault_lock(client, params, check_mode):
         "max_retention_days": wanted["MaxRetentionDays"],
         "lock_date": lock_date.isoformat() if hasattr(lock_date, "isoformat") else (lock_date or ""),
     }
-
-
-def ensure_vault_exists(client, name, kms_key_arn, tags, check_mode):
-    """Create the vault when it is missing; never modify an existing one.
-
-    amazon.aws.backup_vault treats only AccessDeniedException (what AWS answers for a missing vault)
-    as "no vault"; moto answers ResourceNotFoundException, which the module turns into a failure.
-    Creating the vault first lets amazon.aws.backup_vault manage it from then on, on both."""
-    names = []
-    token = None
-    while True:
-        page = client.list_backup_vaults(**({"NextToken": token} if token else {}))
-        names.extend(v["BackupVaultName"] for v in page.get("BackupVaultList", []))
-        token = page.get("NextToken")
-        if not token:
-            break
-    if name in names:
-        return False, {"backup_vault_name": name, "created": False}
-    if not check_mode:
-        args = {"BackupVaultName": name, "BackupVaultTags": tags or {}}
-        if kms_key_arn:
-            args["EncryptionKeyArn"] = kms_key_arn
-        client.create_backup_vault(**args)
-    return True, {"backup_vault_name": name, "created": True}

@@ -108,15 +108,3 @@ def test_vault_lock_matrix(aws):
     assert ensure_vault_lock(backup, gone, True)[0] is True
     assert ensure_vault_lock(backup, gone, False)[0] is True
     assert ensure_vault_lock(backup, gone, False)[0] is False
-
-
-def test_vault_bootstrap_creates_only_a_missing_vault(aws):
-    from ansible_collections.mosaic.platform.plugins.module_utils.backup_vaults import ensure_vault_exists
-
-    backup = aws("backup")
-    assert ensure_vault_exists(backup, "v", None, {"Env": "t"}, True) == (True, {"backup_vault_name": "v", "created": True})
-    assert backup.list_backup_vaults()["BackupVaultList"] == []
-    assert ensure_vault_exists(backup, "v", None, {"Env": "t"}, False)[0] is True
-    assert ensure_vault_exists(backup, "v", None, {"Env": "t"}, False)[0] is False
-    assert ensure_vault_exists(backup, "v", None, {"Env": "t"}, True)[0] is False
-    assert [v["BackupVaultName"] for v in backup.list_backup_vaults()["BackupVaultList"]] == ["v"]
