@@ -97,6 +97,10 @@ SCOPES = {
 # creates them, and any later change to them run as an administrator.
 # Attaching a managed policy is allowed only for the policies the roles attach (AWS Backup's), by ARN.
 POLICY_ATTACH_ACTIONS = {"iam:AttachRolePolicy", "iam:DetachRolePolicy"}
+# Read calls on "*" of one service share a wildcard (read_wildcards); not where a List returns data rather than
+# metadata: object names (s3), users' e-mails (cognito-idp and identitystore ListUsers, sns ListSubscriptions).
+READ_WILDCARD_PREFIXES = ("Describe", "List")
+NO_READ_WILDCARD_SERVICES = {"s3", "cognito-idp", "identitystore", "sns"}
 CI_ROLE_WRITES = ["iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Tag*", "iam:Untag*", "iam:Update*"]
 _PLACEHOLDER = re.compile(r"\$\{(Partition|Prefix|Slug|Env|Account|Region|Boundary)\}")
 
@@ -214,6 +218,20 @@ def _sid(service: str, suffix: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^a-z0-9]+", service)) + suffix
 
 
+def read_wildcards(service: str, actions: list[str]) -> list[str]:
+    """A service's actions on "*", with two or more Describe (or List) calls as one `<service>:Describe*` (`List*`).
+
+    Both prefixes name metadata reads only, outside NO_READ_WILDCARD_SERVICES: the policy keeps within IAM's 10,240
+    characters for a role's inline policies while the recorded writes stay listed one by one."""
+    out = []
+    for prefix in READ_WILDCARD_PREFIXES:
+        reads = [a for a in actions if a.split(":", 1)[1].startswith(prefix)]
+        if len(reads) > 1 and service not in NO_READ_WILDCARD_SERVICES:
+            out.append(f"{service}:{prefix}*")
+            actions = [a for a in actions if a not in reads]
+    return sorted(out + actions)
+
+
 def generate(calls: list[dict], values: dict) -> dict:
     """The policy template from the reduced calls (`values`: the recording's Prefix, Slug, Env, Account, Region)."""
     by_action: dict[str, list[str]] = {}
@@ -243,7 +261,7 @@ def generate(calls: list[dict], values: dict) -> dict:
         for service, actions in sorted(scoped.items())
     ]
     if unscoped:
-        actions = [a for service in sorted(unscoped) for a in unscoped[service]]
+        actions = [a for service in sorted(unscoped) for a in read_wildcards(service, unscoped[service])]
         statements.append({"Sid": "CallsThatNameNoPlatformResource", "Effect": "Allow", "Action": actions, "Resource": "*"})
     if boundary_gated:
         statements.append(

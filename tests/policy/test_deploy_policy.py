@@ -139,6 +139,26 @@ def test_the_deploy_policy_creates_roles_only_with_the_boundary(policy):
     assert not allowed(policy, "iam:CreatePolicyVersion", BOUNDARY)
 
 
+def test_reads_on_every_resource_share_a_wildcard_per_service_but_writes_and_data_lists_do_not():
+    unscoped = ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:CreateVpc", "kms:ListAliases", "kms:ListKeys", "rds:DescribeDBEngineVersions"]
+    data_lists = ["sns:ListTopics", "sns:ListSubscriptions", "cognito-idp:ListUserPools", "cognito-idp:ListGroups"]
+    doc = generate([{"action": a, "resource": "*"} for a in unscoped + data_lists], VALUES)
+    [statement] = [s for s in doc["Statement"] if s["Sid"] == "CallsThatNameNoPlatformResource"]
+    assert statement["Action"] == [
+        "cognito-idp:ListGroups",
+        "cognito-idp:ListUserPools",
+        "ec2:CreateVpc",
+        "ec2:Describe*",
+        "kms:List*",
+        "rds:DescribeDBEngineVersions",
+        "sns:ListSubscriptions",
+        "sns:ListTopics",
+    ]
+    assert not allowed(doc, "ec2:CreateSubnet", "*")
+    assert not allowed(doc, "cognito-idp:ListUsers", "*")
+    assert allowed(doc, "ec2:DescribeRouteTables", "*")
+
+
 def test_the_generator_is_deterministic(calls):
     assert generate(calls, VALUES) == generate(list(reversed(calls)), VALUES)
 
