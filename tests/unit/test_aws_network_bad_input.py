@@ -67,6 +67,14 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
         ),
         ({"aws_network_data_security_groups": [{"name": "pg", "port": 70000}]}, "aws_network_data_security_groups ports must be 1 to 65535 (got [70000])"),
         ({"aws_network_data_security_groups": [{"name": "pg", "port": 0}]}, "aws_network_data_security_groups ports must be 1 to 65535 (got [0])"),
+        (
+            {"aws_network_interface_endpoints": ["sts", "s3"]},
+            "aws_network_interface_endpoints must be unique and not s3, which has its gateway endpoint (got ['s3'])",
+        ),
+        (
+            {"aws_network_interface_endpoints": ["sts", "sts"]},
+            "aws_network_interface_endpoints must be unique and not s3, which has its gateway endpoint (got ['sts'])",
+        ),
         ({"aws_network_tags": {"Project": "P"}}, "aws_network_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
     ],
 )
