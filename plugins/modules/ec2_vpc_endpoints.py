@@ -6,15 +6,17 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: ec2_vpc_endpoints
-short_description: Manage a list of interface VPC endpoints of one VPC in one run
+short_description: Manage a list of interface and gateway VPC endpoints of one VPC in one run
 version_added: 0.2.0
 description:
-  - Creates or converges every interface endpoint of O(endpoints) in the VPC O(vpc_id), in one module run. Per
-    endpoint, its subnets, security groups, private DNS and tags; only what differs is written.
+  - Creates or converges every endpoint of O(endpoints) in the VPC O(vpc_id), in one module run. Per interface
+    endpoint, its subnets, security groups, private DNS and tags; per gateway endpoint (S3, DynamoDB), its route tables
+    and tags. Only what differs is written.
   - The VPC's endpoints are read once (C(DescribeVpcEndpoints), paginated). A converged endpoint costs no other call.
     amazon.aws.ec2_vpc_endpoint in a loop costs one module run per endpoint (Python and boto3 started again each
-    time), and it never converges the subnets or security groups of an endpoint that exists.
-  - An endpoint is matched by its service name among the VPC's interface endpoints that are not deleted, deleting,
+    time), and it never converges the subnets, security groups or route tables of an endpoint that exists (it
+    creates another gateway endpoint when the route tables differ).
+  - An endpoint is matched by its type and service name among the VPC's endpoints that are not deleted, deleting,
     failed, rejected or expired. Endpoints are only created or updated; removing one is left to
     amazon.aws.ec2_vpc_endpoint with C(state=absent). The module does not wait for a new endpoint to be available.
   - In check mode nothing is written; the result says what would change, and an endpoint to create has an empty id.
@@ -28,7 +30,7 @@ options:
     type: str
     required: true
   endpoints:
-    description: The interface endpoints.
+    description: The endpoints; a service name appears once.
     type: list
     elements: dict
     required: true
@@ -37,18 +39,34 @@ options:
         description: Full service name, for example C(com.amazonaws.eu-west-1.sts).
         type: str
         required: true
+      type:
+        description: The endpoint type.
+        type: str
+        choices: [Interface, Gateway]
+        default: Interface
       subnets:
-        description: The subnets of the endpoint's network interfaces (at most one per AZ); others are removed.
+        description:
+          - The subnets of an interface endpoint's network interfaces (at most one per AZ); others are removed.
+          - Required (not empty) for an interface endpoint, empty for a gateway endpoint.
         type: list
         elements: str
-        required: true
+        default: []
       security_groups:
-        description: The security groups of the endpoint's network interfaces; others are removed.
+        description:
+          - The security groups of an interface endpoint's network interfaces; others are removed.
+          - Required (not empty) for an interface endpoint, empty for a gateway endpoint.
         type: list
         elements: str
-        required: true
+        default: []
+      route_table_ids:
+        description:
+          - The route tables a gateway endpoint adds its route to; others are removed. Empty for an interface endpoint.
+        type: list
+        elements: str
+        default: []
       private_dns:
-        description: Whether the service's default DNS name resolves to the endpoint inside the VPC.
+        description:
+          - Whether the service's default DNS name resolves to the endpoint inside the VPC. Interface endpoints only.
         type: bool
         default: true
       tags:
@@ -74,6 +92,10 @@ EXAMPLES = r"""
         subnets: [subnet-0a, subnet-0b, subnet-0c]
         security_groups: [sg-0e]
         tags: {Project: P, Name: p-dev-sts}
+      - service: com.amazonaws.eu-west-1.s3
+        type: Gateway
+        route_table_ids: [rtb-0a, rtb-0b, rtb-0c]
+        tags: {Project: P, Name: p-dev-s3}
 """
 
 RETURN = r"""
@@ -110,38 +132,50 @@ def _list_endpoints(client, vpc_id):
 
 
 def current_endpoints(client, vpc_id):
-    """The VPC's live interface endpoints by service name (the first one listed when there are several)."""
+    """The VPC's live endpoints by (type, service name) (the first one listed when there are several)."""
     found = {}
     for endpoint in _list_endpoints(client, vpc_id):
-        if endpoint.get("VpcEndpointType", "").lower() == "interface" and endpoint.get("State", "").lower() not in GONE_STATES:
-            found.setdefault(endpoint["ServiceName"], endpoint)
+        if endpoint.get("State", "").lower() not in GONE_STATES:
+            found.setdefault((endpoint.get("VpcEndpointType", "").lower(), endpoint["ServiceName"]), endpoint)
     return found
 
 
-def state_of(endpoint):
+# What each type converges: (the spec key, the endpoint's key, ModifyVpcEndpoint's add and remove parameters).
+LISTS = {
+    "Interface": (
+        ("subnets", "SubnetIds", "AddSubnetIds", "RemoveSubnetIds"),
+        ("security_groups", "Groups", "AddSecurityGroupIds", "RemoveSecurityGroupIds"),
+    ),
+    "Gateway": (("route_table_ids", "RouteTableIds", "AddRouteTableIds", "RemoveRouteTableIds"),),
+}
+
+
+def state_of(spec_type, endpoint):
     """The managed settings of an existing endpoint, in the shape of a spec (for the diff)."""
-    return {
-        "subnets": sorted(endpoint.get("SubnetIds", [])),
-        "security_groups": sorted(g["GroupId"] for g in endpoint.get("Groups", [])),
-        "private_dns": bool(endpoint.get("PrivateDnsEnabled")),
-        "tags": boto3_tag_list_to_ansible_dict(endpoint.get("Tags", [])),
-    }
+    state = {}
+    for key, endpoint_key in (entry[:2] for entry in LISTS[spec_type]):
+        values = endpoint.get(endpoint_key, [])
+        state[key] = sorted(v["GroupId"] if isinstance(v, dict) else v for v in values)
+    if spec_type == "Interface":
+        state["private_dns"] = bool(endpoint.get("PrivateDnsEnabled"))
+    state["tags"] = boto3_tag_list_to_ansible_dict(endpoint.get("Tags", []))
+    return state
 
 
 def wanted_of(spec, before):
     tags = spec["tags"] if spec["purge_tags"] else {**(before or {}).get("tags", {}), **spec["tags"]}
-    return {"subnets": sorted(spec["subnets"]), "security_groups": sorted(spec["security_groups"]), "private_dns": spec["private_dns"], "tags": tags}
+    wanted = {entry[0]: sorted(spec[entry[0]]) for entry in LISTS[spec["type"]]}
+    if spec["type"] == "Interface":
+        wanted["private_dns"] = spec["private_dns"]
+    return {**wanted, "tags": tags}
 
 
 def create_endpoint(client, vpc_id, spec):
-    params = {
-        "VpcId": vpc_id,
-        "VpcEndpointType": "Interface",
-        "ServiceName": spec["service"],
-        "SubnetIds": spec["subnets"],
-        "SecurityGroupIds": spec["security_groups"],
-        "PrivateDnsEnabled": spec["private_dns"],
-    }
+    params = {"VpcId": vpc_id, "VpcEndpointType": spec["type"], "ServiceName": spec["service"]}
+    if spec["type"] == "Interface":
+        params.update(SubnetIds=spec["subnets"], SecurityGroupIds=spec["security_groups"], PrivateDnsEnabled=spec["private_dns"])
+    elif spec["route_table_ids"]:
+        params["RouteTableIds"] = spec["route_table_ids"]
     if spec["tags"]:
         params["TagSpecifications"] = boto3_tag_specifications(spec["tags"], ["vpc-endpoint"])
     return client.create_vpc_endpoint(aws_retry=True, **params)["VpcEndpoint"]["VpcEndpointId"]
@@ -150,15 +184,15 @@ def create_endpoint(client, vpc_id, spec):
 def converge_endpoint(module, client, spec, endpoint):
     """Write what differs on an existing endpoint; return what changed (or would)."""
     check, changes, modify = module.check_mode, [], {}
-    before = state_of(endpoint)
-    for key, add, remove in (("subnets", "AddSubnetIds", "RemoveSubnetIds"), ("security_groups", "AddSecurityGroupIds", "RemoveSecurityGroupIds")):
+    before = state_of(spec["type"], endpoint)
+    for key, add, remove in (entry[:1] + entry[2:] for entry in LISTS[spec["type"]]):
         to_add = sorted(set(spec[key]) - set(before[key]))
         to_remove = sorted(set(before[key]) - set(spec[key]))
         if to_add or to_remove:
             changes.append(key)
             modify.update({add: to_add} if to_add else {})
             modify.update({remove: to_remove} if to_remove else {})
-    if before["private_dns"] != spec["private_dns"]:
+    if spec["type"] == "Interface" and before["private_dns"] != spec["private_dns"]:
         changes.append("private_dns")
         modify["PrivateDnsEnabled"] = spec["private_dns"]
     if modify and not check:
@@ -171,16 +205,26 @@ def converge_endpoint(module, client, spec, endpoint):
 def validate(module, specs):
     services = [s["service"] for s in specs]
     fail_if_not_unique(module, "endpoints service", services)
-    bare = [s["service"] for s in specs if not s["subnets"] or not s["security_groups"]]
+    interfaces = [s for s in specs if s["type"] == "Interface"]
+    gateways = [s for s in specs if s["type"] == "Gateway"]
+    bare = [s["service"] for s in interfaces if not s["subnets"] or not s["security_groups"]]
     if bare:
         module.fail_json(msg=f"endpoints subnets and security_groups must not be empty (got them empty on {bare})")
+    routed = [s["service"] for s in interfaces if s["route_table_ids"]]
+    if routed:
+        module.fail_json(msg=f"endpoints route_table_ids must be empty on an Interface endpoint (got them on {routed})")
+    placed = [s["service"] for s in gateways if s["subnets"] or s["security_groups"]]
+    if placed:
+        module.fail_json(msg=f"endpoints subnets and security_groups must be empty on a Gateway endpoint (got them on {placed})")
 
 
 def main():
     endpoint_spec = {
         "service": {"type": "str", "required": True},
-        "subnets": {"type": "list", "elements": "str", "required": True},
-        "security_groups": {"type": "list", "elements": "str", "required": True},
+        "type": {"type": "str", "choices": ["Interface", "Gateway"], "default": "Interface"},
+        "subnets": {"type": "list", "elements": "str", "default": []},
+        "security_groups": {"type": "list", "elements": "str", "default": []},
+        "route_table_ids": {"type": "list", "elements": "str", "default": []},
         "private_dns": {"type": "bool", "default": True},
         "tags": {"type": "dict", "default": {}},
         "purge_tags": {"type": "bool", "default": True},
@@ -202,8 +246,8 @@ def main():
         module.fail_json_aws(e, msg=f"Failed to list the VPC endpoints of {vpc_id}")
     result, diff = {}, {"before": {}, "after": {}}
     for spec in specs:
-        service, endpoint = spec["service"], existing.get(spec["service"])
-        before = state_of(endpoint) if endpoint else None
+        service, endpoint = spec["service"], existing.get((spec["type"].lower(), spec["service"]))
+        before = state_of(spec["type"], endpoint) if endpoint else None
         try:
             if endpoint is None:
                 changes = ["created"]

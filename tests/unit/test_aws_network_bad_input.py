@@ -57,8 +57,24 @@ def test_argument_spec_rejects_bad_input(tmp_path, extra, needle):
             {"aws_network_data_security_groups": [{"name": "Postgres", "port": 5432}]},
             "aws_network_data_security_groups names must match ^[a-z][a-z0-9-]{0,30}$ (got ['Postgres'])",
         ),
+        (
+            {"aws_network_data_security_groups": [{"name": "pg", "port": 5432}, {"name": "pg", "port": 5433}]},
+            "aws_network_data_security_groups names must be unique and not nodes or endpoints (got ['pg'])",
+        ),
+        (
+            {"aws_network_data_security_groups": [{"name": "endpoints", "port": 443}]},
+            "aws_network_data_security_groups names must be unique and not nodes or endpoints (got ['endpoints'])",
+        ),
         ({"aws_network_data_security_groups": [{"name": "pg", "port": 70000}]}, "aws_network_data_security_groups ports must be 1 to 65535 (got [70000])"),
         ({"aws_network_data_security_groups": [{"name": "pg", "port": 0}]}, "aws_network_data_security_groups ports must be 1 to 65535 (got [0])"),
+        (
+            {"aws_network_interface_endpoints": ["sts", "s3"]},
+            "aws_network_interface_endpoints must be unique and not s3, which has its gateway endpoint (got ['s3'])",
+        ),
+        (
+            {"aws_network_interface_endpoints": ["sts", "sts"]},
+            "aws_network_interface_endpoints must be unique and not s3, which has its gateway endpoint (got ['sts'])",
+        ),
         ({"aws_network_tags": {"Project": "P"}}, "aws_network_tags must carry Project, Env, Owner and Component (got {'Project': 'P'})"),
     ],
 )

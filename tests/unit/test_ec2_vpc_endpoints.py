@@ -1,4 +1,4 @@
-"""ec2_vpc_endpoints: create/converge x check/real x twice, several interface endpoints in one run, against moto in-process."""
+"""ec2_vpc_endpoints: create/converge x check/real x twice, interface and gateway endpoints in one run, against moto in-process."""
 
 from __future__ import annotations
 
@@ -156,4 +156,93 @@ def test_bad_input_fails_before_any_call(capsys, vpc, api_calls, endpoints, need
     result = run(capsys, vpc_id, endpoints)
     assert result["failed"] is True
     assert needle in result["msg"]
+    assert api_calls == []
+
+
+S3 = f"com.amazonaws.{REGION}.s3"
+
+
+@pytest.fixture
+def route_tables(vpc):
+    ec2, vpc_id, _, _ = vpc
+    return [ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for _ in range(3)]
+
+
+def gateway(route_table_ids, **over):
+    return {"service": S3, "type": "Gateway", "route_table_ids": route_table_ids, "tags": {"Project": "P", "Name": "s3"}, **over}
+
+
+def test_gateway_and_interfaces_in_one_run_then_again_writes_nothing(capsys, vpc, route_tables, api_calls):
+    ec2, vpc_id, subnets, groups = vpc
+    want = [gateway(route_tables), spec(STS, subnets, groups[:1])]
+    first = run(capsys, vpc_id, want)
+    assert first["changed"] is True
+    created = {p["ServiceName"]: p for op, p in api_calls if op == "CreateVpcEndpoint"}
+    assert created[S3] == {
+        "VpcId": vpc_id,
+        "VpcEndpointType": "Gateway",
+        "ServiceName": S3,
+        "RouteTableIds": route_tables,
+        "TagSpecifications": [{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Project", "Value": "P"}, {"Key": "Name", "Value": "s3"}]}],
+    }
+    s3 = endpoint(ec2, first["endpoints"][S3]["id"])
+    assert s3["VpcEndpointType"] == "Gateway"
+    assert sorted(s3["RouteTableIds"]) == sorted(route_tables)
+    assert {t["Key"]: t["Value"] for t in s3["Tags"]} == {"Project": "P", "Name": "s3"}
+    api_calls.clear()
+    second = run(capsys, vpc_id, want)
+    assert second["changed"] is False
+    assert second["endpoints"][S3] == {"id": first["endpoints"][S3]["id"], "changed": []}
+    assert [op for op, _ in api_calls] == ["DescribeVpcEndpoints"]
+
+
+def test_gateway_route_table_and_tag_drift_is_planned_then_converged(capsys, vpc, route_tables, api_calls):
+    ec2, vpc_id, _, _ = vpc
+    endpoint_id = run(capsys, vpc_id, [gateway(route_tables[:2])])["endpoints"][S3]["id"]
+    ec2.create_tags(Resources=[endpoint_id], Tags=[{"Key": "Extra", "Value": "x"}])
+    want = [gateway(route_tables[1:])]
+    api_calls.clear()
+    planned = run(capsys, vpc_id, want, check_mode=True, diff=True)
+    assert planned["endpoints"][S3] == {"id": endpoint_id, "changed": ["route_table_ids", "tags"]}
+    assert planned["diff"]["before"][S3]["route_table_ids"] == sorted(route_tables[:2])
+    assert planned["diff"]["after"][S3] == {"route_table_ids": sorted(route_tables[1:]), "tags": {"Project": "P", "Name": "s3"}}
+    assert writes(api_calls) == []
+    api_calls.clear()
+    assert run(capsys, vpc_id, want)["endpoints"][S3]["changed"] == ["route_table_ids", "tags"]
+    assert [p for op, p in api_calls if op == "ModifyVpcEndpoint"] == [
+        {"VpcEndpointId": endpoint_id, "AddRouteTableIds": [route_tables[2]], "RemoveRouteTableIds": [route_tables[0]]}
+    ]
+    assert run(capsys, vpc_id, want)["changed"] is False
+    current = endpoint(ec2, endpoint_id)
+    assert sorted(current["RouteTableIds"]) == sorted(route_tables[1:])
+    assert {t["Key"]: t["Value"] for t in current["Tags"]} == {"Project": "P", "Name": "s3"}
+
+
+def test_check_mode_would_create_the_gateway_with_an_empty_id(capsys, vpc, route_tables, api_calls):
+    ec2, vpc_id, _, _ = vpc
+    api_calls.clear()
+    result = run(capsys, vpc_id, [gateway(route_tables)], check_mode=True)
+    assert result["endpoints"] == {S3: {"id": "", "changed": ["created"]}}
+    assert [op for op, _ in api_calls] == ["DescribeVpcEndpoints"]
+    assert ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
+
+
+@pytest.mark.parametrize(
+    ("endpoints", "needle"),
+    [
+        ([gateway(["rtb-1"], subnets=["subnet-1"])], f"endpoints subnets and security_groups must be empty on a Gateway endpoint (got them on ['{S3}'])"),
+        ([gateway(["rtb-1"], security_groups=["sg-1"])], f"endpoints subnets and security_groups must be empty on a Gateway endpoint (got them on ['{S3}'])"),
+        (
+            [spec(STS, ["subnet-1"], ["sg-1"], route_table_ids=["rtb-1"])],
+            f"endpoints route_table_ids must be empty on an Interface endpoint (got them on ['{STS}'])",
+        ),
+        ([gateway(["rtb-1"]), spec(S3, ["subnet-1"], ["sg-1"])], f"endpoints service must be unique (got ['{S3}'] more than once)"),
+    ],
+)
+def test_gateway_bad_input_fails_before_any_call(capsys, vpc, api_calls, endpoints, needle):
+    _, vpc_id, _, _ = vpc
+    api_calls.clear()
+    result = run(capsys, vpc_id, endpoints)
+    assert result["failed"] is True
+    assert result["msg"] == needle
     assert api_calls == []
