@@ -126,13 +126,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.s3_lifecycle import BucketMissing, get_lifecycle, merge_rules, put_lifecycle
 
 STORAGE_CLASSES = ["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"]
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
-
-
-class BucketMissing(Exception):
-    """The bucket does not exist (a check run on an account where it would only be created)."""
 
 
 def desired_rule(spec):
@@ -149,43 +146,16 @@ def desired_rule(spec):
     return rule
 
 
-def normalised(rule):
-    """A rule without the differences that mean nothing: empty values, the whole-bucket filter's forms, transition order."""
-    out = {k: v for k, v in rule.items() if v not in (None, {}, [], "") and k != "Prefix"}
-    prefix = rule.get("Prefix") or (rule.get("Filter") or {}).get("Prefix") or ""
-    other_filters = {k: v for k, v in (rule.get("Filter") or {}).items() if k != "Prefix"}
-    out["Filter"] = {"Prefix": prefix, **other_filters}
-    for key in ("Transitions", "NoncurrentVersionTransitions"):
-        if key in out:
-            out[key] = sorted(out[key], key=lambda t: (t.get("Days", t.get("NoncurrentDays", 0)), t.get("StorageClass", "")))
-    return out
-
-
-def get_lifecycle(client, name):
-    """(rules, default minimum object size or None) of the bucket; no configuration is no rule."""
-    try:
-        answer = client.get_bucket_lifecycle_configuration(aws_retry=True, Bucket=name)
-    except is_boto3_error_code("NoSuchLifecycleConfiguration"):
-        return [], None
-    except is_boto3_error_code("NoSuchBucket"):
-        raise BucketMissing(name) from None
-    return answer.get("Rules", []), answer.get("TransitionDefaultMinimumObjectSize")
-
-
 def converge_lifecycle(client, name, spec, check):
     """Replace (or add) the rule with the spec's ID, keep every other rule; return (changed, before, after)."""
     rules, min_size = get_lifecycle(client, name)
     wanted = desired_rule(spec)
     current = next((r for r in rules if r.get("ID") == wanted["ID"]), None)
-    if current is not None and normalised(current) == normalised(wanted):
+    merged, changed = merge_rules(rules, [wanted])
+    if not changed:
         return False, current, current
-    merged = [wanted if r is current else r for r in rules] + ([] if current is not None else [wanted])
     if not check:
-        config = {"LifecycleConfiguration": {"Rules": merged}}
-        if min_size:
-            # Keep the bucket's default minimum object size for transitions: a PUT without it resets it.
-            config["TransitionDefaultMinimumObjectSize"] = min_size
-        client.put_bucket_lifecycle_configuration(aws_retry=True, Bucket=name, **config)
+        put_lifecycle(client, name, merged, min_size)
     return True, current, wanted
 
 

@@ -83,8 +83,9 @@ def test_read_access_to_a_key_bucket_only_decrypts():
 
 def test_the_role_applies_the_bucket_key_to_the_snapshot_policy():
     tasks = yaml.safe_load((ROOT / "roles/aws_data/tasks/opensearch.yml").read_text())
-    (policy_task,) = [t for t in tasks if t["name"] == "Manage the OpenSearch snapshot role policy"]
-    expr = policy_task["amazon.aws.iam_policy"]["policy_json"]
+    (role_task,) = [t for t in tasks if t["name"] == "Manage the OpenSearch snapshot role and its policy"]
+    (role,) = role_task["mosaic.platform.iam_roles"]["roles"]
+    expr = role["inline_policies"]["snapshot-bucket"]
     assert "kms_key_arn=aws_data_storage_kms_key_arn" in expr and "region=aws_data_region" in expr
 
 

@@ -54,9 +54,9 @@ def test_every_inventory_declares_the_purposes_aws_data_reads(env):
 
 
 def test_aws_data_builds_no_bucket():
-    # It lists the buckets (s3_bucket_info) and adds the lifecycle rules of its backup prefixes, nothing more.
+    # It adds the lifecycle rules of its backup prefixes (s3_lifecycle_rules), nothing more.
     tasks = "\n".join(p.read_text() for p in (ROOT / "roles" / "aws_data" / "tasks").glob("*.yml"))
-    assert "amazon.aws.s3_bucket:" not in tasks and "s3_bucket" not in tasks.replace("s3_bucket_access_policy", "").replace("s3_bucket_info", "")
+    assert "amazon.aws.s3_bucket:" not in tasks and "s3_bucket" not in tasks.replace("s3_bucket_access_policy", "").replace("s3_buckets_config", "")
     assert not (ROOT / "roles" / "aws_data" / "tasks" / "buckets.yml").exists()
 
 

@@ -165,7 +165,7 @@ def test_backup_prefix_expires_after_its_published_retention(aws, outputs, outpu
     assert rule["Status"] == "Enabled"
     assert rule["Filter"] == {"Prefix": prefix}
     assert rule["Expiration"]["Days"] == int(published["retention_days"])
-    # aws_storage's tiering rule is still there (s3_lifecycle keeps the other rules).
+    # aws_storage's tiering rule is still there (s3_lifecycle_rules keeps the other rules).
     assert "tiering" in rules
 
 
