@@ -30,6 +30,12 @@ options:
         description: Role name.
         type: str
         required: true
+      path:
+        description:
+          - Role path, set at creation (it is part of the ARN); it starts and ends with C(/).
+          - An existing role at another path is an error, as a role's path cannot change.
+        type: str
+        default: /
       assume_role_policy:
         description: The trust policy document.
         type: dict
@@ -111,6 +117,7 @@ def get_role(client, name):
 def create_role(module, client, spec):
     params = {
         "RoleName": spec["name"],
+        "Path": spec["path"],
         "AssumeRolePolicyDocument": module.jsonify(spec["assume_role_policy"]),
         "Description": spec["description"],
         "MaxSessionDuration": spec["max_session_duration"],
@@ -187,6 +194,7 @@ def converge_policies(module, client, spec, exists):
 def main():
     role_spec = {
         "name": {"type": "str", "required": True},
+        "path": {"type": "str", "default": "/"},
         "assume_role_policy": {"type": "dict", "required": True},
         "description": {"type": "str", "default": ""},
         "max_session_duration": {"type": "int", "default": 3600},
@@ -205,6 +213,9 @@ def main():
     bad = [s["name"] for s in specs if not 3600 <= s["max_session_duration"] <= 43200]
     if bad:
         module.fail_json(msg=f"roles max_session_duration must be 3600 to 43200 seconds (got it wrong on {bad})")
+    bad = [s["name"] for s in specs if not (s["path"].startswith("/") and s["path"].endswith("/"))]
+    if bad:
+        module.fail_json(msg=f"roles path must start and end with / (got it wrong on {bad})")
 
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
     account_prefix = None
@@ -219,6 +230,10 @@ def main():
                 if not module.check_mode:
                     arn = create_role(module, client, spec)["Arn"]
             else:
+                if current.get("Path", "/") != spec["path"]:
+                    module.fail_json(
+                        msg=f"roles: the role {name} exists at path {current.get('Path')}, not {spec['path']}; a role's path cannot change, delete it first"
+                    )
                 changes = converge_role(module, client, spec, current)
                 arn = current["Arn"]
             changes += converge_policies(module, client, spec, current is not None)
@@ -227,7 +242,7 @@ def main():
         if arn is None:
             if account_prefix is None:
                 account_prefix = arn_prefix(module, "iam")
-            arn = f"{account_prefix}role/{name}"
+            arn = f"{account_prefix}role{spec['path']}{name}"
         result[name] = {"arn": arn, "changed": changes}
     module.exit_json(changed=any(r["changed"] for r in result.values()), roles=result)
 

@@ -118,11 +118,27 @@ def test_other_inline_policies_are_left_alone(capsys, iam):
     assert sorted(client.list_role_policies(RoleName="a")["PolicyNames"]) == ["access", "manual"]
 
 
+def test_a_path_is_set_at_creation_and_part_of_the_arn(capsys, iam):
+    client, boundary = iam
+    path = "/aws-reserved/sso.amazonaws.com/eu-west-1/"
+    planned = run(capsys, [spec("a", boundary, path=path)], check_mode=True)
+    assert planned["roles"]["a"]["arn"] == f"arn:aws:iam::123456789012:role{path}a"
+    first = run(capsys, [spec("a", boundary, path=path)])
+    assert first["roles"]["a"]["arn"] == f"arn:aws:iam::123456789012:role{path}a"
+    assert [r["RoleName"] for r in client.list_roles(PathPrefix="/aws-reserved/")["Roles"]] == ["a"]
+    assert run(capsys, [spec("a", boundary, path=path)])["changed"] is False
+
+    moved = run(capsys, [spec("a", boundary)])
+    assert moved["failed"] is True
+    assert moved["msg"] == f"roles: the role a exists at path {path}, not /; a role's path cannot change, delete it first"
+
+
 @pytest.mark.parametrize(
     ("roles", "needle"),
     [
         ([spec("a", ""), spec("a", "")], "roles names must be unique (got ['a'] more than once)"),
         ([spec("a", "", max_session_duration=60)], "roles max_session_duration must be 3600 to 43200 seconds (got it wrong on ['a'])"),
+        ([spec("a", "", path="aws-reserved/")], "roles path must start and end with / (got it wrong on ['a'])"),
     ],
 )
 def test_bad_input_fails_before_any_call(capsys, iam, roles, needle):
