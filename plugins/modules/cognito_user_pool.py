@@ -12,6 +12,10 @@ description:
   - Creates, updates or deletes an Amazon Cognito user pool, found by name.
   - Manages the MFA setting (TOTP), the password policy, the advanced security mode, deletion
     protection and the tags. Sign-up is admin-only and users sign in with their e-mail address.
+  - With O(domain) and O(groups), also the pool's hosted domain and its groups, in the same module run (one
+    C(DescribeUserPoolDomain) and one C(ListGroups), as M(mosaic.platform.cognito_user_pool_domain) and
+    M(mosaic.platform.cognito_user_pool_groups) would read them, without two more module runs).
+  - In check mode, a pool not created yet reports its domain and groups as would-create, with no call.
   - community.aws has no Cognito modules, hence this one.
 author:
   - mosaic.platform contributors (@mosaic-platform)
@@ -68,6 +72,32 @@ options:
     description: Refuse deletion through the API while on. C(state=absent) turns it off first.
     type: bool
     default: true
+  domain:
+    description:
+      - Prefix of the pool's hosted UI domain (C(<domain>.auth.<region>.amazoncognito.com)), created when missing.
+      - A domain that belongs to another pool is an error. Not managed when omitted.
+    type: str
+  groups:
+    description:
+      - The pool's groups, created or converged; groups not listed are left alone. Not managed when omitted.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Group name.
+        type: str
+        required: true
+      description:
+        description: Group description.
+        type: str
+        default: ""
+      precedence:
+        description: Lower wins when a user is in several groups with roles.
+        type: int
+        default: 10
+      role_arn:
+        description: IAM role ARN the group maps to.
+        type: str
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -81,6 +111,10 @@ EXAMPLES = r"""
     name: legacyplatform-prod
     mfa_configuration: "ON"
     advanced_security_mode: ENFORCED
+    domain: legacyplatform-prod
+    groups:
+      - {name: ops, precedence: 1}
+      - {name: dev, precedence: 2}
     tags:
       Env: prod
 """
@@ -105,10 +139,21 @@ diff:
   returned: when state is present
   type: list
   elements: str
+domain:
+  description: The hosted domain, with C(changed) true when it is (or would be) created.
+  returned: when O(domain) is given and state is present
+  type: dict
+  sample: {"domain": "legacyplatform-prod", "changed": false}
+groups:
+  description: Per group name, its pool, role and the settings that differ.
+  returned: when O(groups) is given and state is present
+  type: dict
+  sample: {"ops": {"name": "ops", "user_pool_id": "eu-west-1_AbCdEf123", "role_arn": "", "diff": []}}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.auth_cognito import ensure_user_pool
+from ansible_collections.mosaic.platform.plugins.module_utils.auth_cognito import ensure_user_pool, ensure_user_pool_domain, ensure_user_pool_groups
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 PASSWORD_SPEC = {
     "minimum_length": {"type": "int", "default": 14, "no_log": False},
@@ -117,6 +162,12 @@ PASSWORD_SPEC = {
     "require_numbers": {"type": "bool", "default": True},
     "require_symbols": {"type": "bool", "default": True},
     "temporary_password_validity_days": {"type": "int", "default": 7, "no_log": False},
+}
+GROUP_SPEC = {
+    "name": {"type": "str", "required": True},
+    "description": {"type": "str", "default": ""},
+    "precedence": {"type": "int", "default": 10},
+    "role_arn": {"type": "str"},
 }
 
 
@@ -130,18 +181,49 @@ def main():
         "deletion_protection": {"type": "bool", "default": True},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},
+        "domain": {"type": "str"},
+        "groups": {"type": "list", "elements": "dict", "options": GROUP_SPEC},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not 8 <= module.params["password_policy"]["minimum_length"] <= 99:
+    params = module.params
+    if not 8 <= params["password_policy"]["minimum_length"] <= 99:
         module.fail_json(msg="password_policy.minimum_length must be between 8 and 99")
+    if params["groups"] is not None:
+        fail_if_not_unique(module, "groups names", [g["name"] for g in params["groups"]])
     client = module.client("cognito-idp")
     try:
-        changed, result = ensure_user_pool(client, module.params, module.check_mode, module.region)
+        changed, result = ensure_user_pool(client, params, module.check_mode, module.region)
+        if params["state"] == "present":
+            changed = ensure_contents(client, params, result, module.check_mode) or changed
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     except Exception as exc:  # noqa: BLE001 botocore errors carry the AWS message
-        module.fail_json_aws(exc, msg=f"Failed to manage user pool {module.params['name']}")
+        module.fail_json_aws(exc, msg=f"Failed to manage user pool {params['name']}")
     module.exit_json(changed=changed, **result)
+
+
+def ensure_contents(client, params, result, check_mode):
+    """Converge the domain and groups given into ``result``; whether anything changed (or would).
+
+    A pool a check run would create has no id: its domain and groups would be created, and nothing is called.
+    """
+    pool_id, changed = result.get("id"), False
+    if params["domain"] is not None:
+        if pool_id is None:
+            domain_changed, domain = True, {"domain": params["domain"]}
+        else:
+            domain_changed, domain = ensure_user_pool_domain(client, {"user_pool_id": pool_id, "domain": params["domain"], "state": "present"}, check_mode)
+        result["domain"] = dict(domain, changed=domain_changed)
+        changed = changed or domain_changed
+    if params["groups"] is not None:
+        if pool_id is None:
+            groups_changed = bool(params["groups"])
+            groups = {g["name"]: {"name": g["name"], "user_pool_id": "", "role_arn": g["role_arn"] or "", "diff": ["created"]} for g in params["groups"]}
+        else:
+            groups_changed, groups = ensure_user_pool_groups(client, pool_id, params["groups"], check_mode)
+        result["groups"] = groups
+        changed = changed or groups_changed
+    return changed
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""cognito_user_pool_groups and cognito_user_pool_clients: several objects in one run, against moto in-process.
+"""cognito_user_pool_groups, cognito_user_pool_clients, and the pool with its domain and groups: several objects in one run, against moto in-process.
 
 Create and converge, each in check mode and for real, each twice; a converged run makes no write call and lists the
 pool's groups or clients once.
@@ -7,7 +7,7 @@ pool's groups or clients once.
 from __future__ import annotations
 
 import pytest
-from ansible_collections.mosaic.platform.plugins.modules import cognito_user_pool_clients, cognito_user_pool_groups
+from ansible_collections.mosaic.platform.plugins.modules import cognito_user_pool, cognito_user_pool_clients, cognito_user_pool_groups
 from test_edge_audit_cost_harness import run_module
 
 # The moto_session fixture.
@@ -124,4 +124,63 @@ def test_bad_input_fails_before_any_call(capsys, pool, api_calls, run, items, ne
     result = run(capsys, pool_id, items)
     assert result["failed"] is True
     assert needle in result["msg"]
+    assert api_calls == []
+
+
+def run_pool(capsys, domain, groups, check=False, name="platform"):
+    args = {"name": name, "tags": {"Env": "dev"}, "domain": domain, "groups": groups}
+    return run_module(cognito_user_pool.main, capsys, args, check=check)
+
+
+def test_pool_with_its_domain_and_groups_check_real_twice(capsys, moto_session, api_calls):
+    """cognito_user_pool with domain and groups: what three module runs did, in one."""
+    idp = moto_session.client("cognito-idp")
+    planned = run_pool(capsys, "platform-dev", GROUPS, check=True)
+    assert planned["changed"] is True
+    assert planned["domain"] == {"domain": "platform-dev", "changed": True}
+    assert sorted(planned["groups"]) == ["dev", "ops"] and planned["groups"]["ops"]["diff"] == ["created"]
+    assert ops(api_calls) == ["ListUserPools"]
+
+    created = run_pool(capsys, "platform-dev", GROUPS)
+    pool_id = created["id"]
+    assert created["domain"]["changed"] is True
+    assert idp.describe_user_pool_domain(Domain="platform-dev")["DomainDescription"]["UserPoolId"] == pool_id
+    assert stored_groups(idp, pool_id) == {"ops": ("operators", 1), "dev": ("", 2)}
+
+    api_calls.clear()
+    again = run_pool(capsys, "platform-dev", GROUPS)
+    assert again["changed"] is False
+    assert again["domain"]["changed"] is False
+    assert again["groups"]["ops"]["diff"] == []
+    assert writes(api_calls) == [] and "CreateUserPoolDomain" not in ops(api_calls)
+    assert ops(api_calls).count("ListGroups") == 1 and ops(api_calls).count("DescribeUserPoolDomain") == 1
+    assert run_pool(capsys, "platform-dev", GROUPS, check=True)["changed"] is False
+
+
+def test_pool_group_drift_is_converged_and_a_foreign_domain_is_an_error(capsys, moto_session):
+    idp = moto_session.client("cognito-idp")
+    pool_id = run_pool(capsys, "platform-dev", GROUPS)["id"]
+    moved = [{**GROUPS[0], "precedence": 5}, GROUPS[1]]
+    assert run_pool(capsys, "platform-dev", moved, check=True)["groups"]["ops"]["diff"] == ["Precedence"]
+    assert run_pool(capsys, "platform-dev", moved)["changed"] is True
+    assert stored_groups(idp, pool_id)["ops"] == ("operators", 5)
+
+    other = run_pool(capsys, "platform-dev", [], name="other")
+    assert other["failed"] is True
+    assert f"domain 'platform-dev' belongs to another user pool ({pool_id})" in other["msg"]
+
+
+def test_pool_without_domain_and_groups_leaves_them_alone(capsys, moto_session, api_calls):
+    run_pool(capsys, "platform-dev", GROUPS)
+    api_calls.clear()
+    result = run_module(cognito_user_pool.main, capsys, {"name": "platform", "tags": {"Env": "dev"}})
+    assert result["changed"] is False
+    assert "domain" not in result and "groups" not in result
+    assert "ListGroups" not in ops(api_calls) and "DescribeUserPoolDomain" not in ops(api_calls)
+
+
+def test_pool_duplicate_groups_fail_before_any_call(capsys, moto_session, api_calls):
+    result = run_pool(capsys, "platform-dev", [GROUPS[0], GROUPS[0]])
+    assert result["failed"] is True
+    assert result["msg"] == "groups names must be unique (got ['ops'] more than once)"
     assert api_calls == []
