@@ -1,4 +1,4 @@
-"""opensearch_domain_access: the access policy and the master user reconciled on an existing domain.
+"""opensearch_domain_access: the access policy, the master user and the log publishing reconciled on an existing domain.
 
 The access policy against moto in-process (modify x check/real x twice, order-free). moto stores
 AdvancedSecurityOptions as sent and never checks them, so the master-user update is also checked
@@ -129,3 +129,31 @@ def test_the_module_takes_the_policy_as_a_json_string(capsys, monkeypatch, opens
     assert run_module(module.main, capsys, args)["changed"]
     assert not run_module(module.main, capsys, args)["changed"]
     assert run_module(module.main, capsys, {"domain_name": "nope", "master_user_arn": OPS})["failed"]
+
+
+def test_the_module_publishes_the_logs_in_the_same_run_check_real_twice(capsys, monkeypatch, opensearch):
+    from ansible_collections.mosaic.platform.plugins.modules import opensearch_domain_access as module
+    from test_edge_audit_cost_harness import run_module
+
+    logs = boto3.client("logs", region_name=REGION)
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/opensearch/search/audit"
+    args = {
+        "domain_name": "search",
+        "access_policies": policy(OPS),
+        "master_user_arn": OPS,
+        "log_publishing": {"account_id": ACCOUNT, "policy_name": "search-logs", "log_groups": {"AUDIT_LOGS": group}},
+    }
+    planned = run_module(module.main, capsys, args, check=True)
+    assert planned["changed"] and planned["diff"] == ["resource_policy", "log_publishing_options"]
+    assert logs.describe_resource_policies()["resourcePolicies"] == []
+    assert planned["log_publishing_options"] == {"AUDIT_LOGS": {"CloudWatchLogsLogGroupArn": group, "Enabled": True}}
+
+    assert run_module(module.main, capsys, args)["changed"]
+    status = opensearch.describe_domain(DomainName="search")["DomainStatus"]
+    assert status["LogPublishingOptions"]["AUDIT_LOGS"] == {"CloudWatchLogsLogGroupArn": group, "Enabled": True}
+    assert [p["policyName"] for p in logs.describe_resource_policies()["resourcePolicies"]] == ["search-logs"]
+    again = run_module(module.main, capsys, args)
+    assert again["changed"] is False and again["diff"] == []
+
+    bad = run_module(module.main, capsys, dict(args, log_publishing=dict(args["log_publishing"], log_groups={"AUDIT": group})))
+    assert bad["failed"] and "unknown log types ['AUDIT']" in bad["msg"]
