@@ -16,6 +16,14 @@ from __future__ import annotations
 
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import not_unique
 
+# The argument spec of a group, shared by cognito_user_pool (its groups option) and cognito_user_pool_groups.
+GROUP_SPEC = {
+    "name": {"type": "str", "required": True},
+    "description": {"type": "str", "default": ""},
+    "precedence": {"type": "int", "default": 10},
+    "role_arn": {"type": "str"},
+}
+
 PASSWORD_KEYS = {
     "minimum_length": "MinimumLength",
     "require_uppercase": "RequireUppercase",

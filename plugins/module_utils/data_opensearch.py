@@ -14,6 +14,12 @@ import json
 from ansible_collections.mosaic.platform.plugins.module_utils.data_policies import logs_delivery_policy
 
 LOG_TYPES = ("AUDIT_LOGS", "ES_APPLICATION_LOGS", "SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS")
+# The argument spec of the log publishing, shared by opensearch_log_publishing and opensearch_domain_access.
+LOG_PUBLISHING_SPEC = {
+    "log_groups": {"type": "dict", "required": True},
+    "account_id": {"type": "str", "required": True},
+    "policy_name": {"type": "str", "required": True},
+}
 
 
 def snapshot_repository_body(bucket, region, role_arn, base_path=""):

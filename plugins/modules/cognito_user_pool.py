@@ -152,7 +152,7 @@ groups:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.auth_cognito import ensure_user_pool, ensure_user_pool_domain, ensure_user_pool_groups
+from ansible_collections.mosaic.platform.plugins.module_utils.auth_cognito import GROUP_SPEC, ensure_user_pool, ensure_user_pool_domain, ensure_user_pool_groups
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 PASSWORD_SPEC = {
@@ -162,12 +162,6 @@ PASSWORD_SPEC = {
     "require_numbers": {"type": "bool", "default": True},
     "require_symbols": {"type": "bool", "default": True},
     "temporary_password_validity_days": {"type": "int", "default": 7, "no_log": False},
-}
-GROUP_SPEC = {
-    "name": {"type": "str", "required": True},
-    "description": {"type": "str", "default": ""},
-    "precedence": {"type": "int", "default": 10},
-    "role_arn": {"type": "str"},
 }
 
 

@@ -68,19 +68,13 @@ groups:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.auth_cognito import ensure_user_pool_groups
+from ansible_collections.mosaic.platform.plugins.module_utils.auth_cognito import GROUP_SPEC, ensure_user_pool_groups
 
 
 def main():
-    group_spec = {
-        "name": {"type": "str", "required": True},
-        "description": {"type": "str", "default": ""},
-        "precedence": {"type": "int", "default": 10},
-        "role_arn": {"type": "str"},
-    }
     argument_spec = {
         "user_pool_id": {"type": "str", "required": True},
-        "groups": {"type": "list", "elements": "dict", "required": True, "options": group_spec},
+        "groups": {"type": "list", "elements": "dict", "required": True, "options": GROUP_SPEC},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:

@@ -90,14 +90,8 @@ import json
 from ansible.module_utils.six import string_types
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.mosaic.platform.plugins.module_utils.data_opensearch import ensure_domain_access, ensure_log_publishing
+from ansible_collections.mosaic.platform.plugins.module_utils.data_opensearch import LOG_PUBLISHING_SPEC, ensure_domain_access, ensure_log_publishing
 from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError
-
-LOG_PUBLISHING_SPEC = {
-    "log_groups": {"type": "dict", "required": True},
-    "account_id": {"type": "str", "required": True},
-    "policy_name": {"type": "str", "required": True},
-}
 
 
 def main():

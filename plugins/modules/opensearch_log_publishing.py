@@ -63,17 +63,12 @@ diff:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mosaic.platform.plugins.module_utils.data_opensearch import ensure_log_publishing
+from ansible_collections.mosaic.platform.plugins.module_utils.data_opensearch import LOG_PUBLISHING_SPEC, ensure_log_publishing
 from ansible_collections.mosaic.platform.plugins.module_utils.policy_documents import PolicyError
 
 
 def main():
-    argument_spec = {
-        "domain_name": {"type": "str", "required": True},
-        "log_groups": {"type": "dict", "required": True},
-        "account_id": {"type": "str", "required": True},
-        "policy_name": {"type": "str", "required": True},
-    }
+    argument_spec = {"domain_name": {"type": "str", "required": True}, **LOG_PUBLISHING_SPEC}
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     p = module.params
     try:
