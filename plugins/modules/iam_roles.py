@@ -12,9 +12,13 @@ description:
   - Creates or converges every role of O(roles) in one module run. Per role, the trust policy, description, maximum
     session duration, permissions boundary and tags; exactly the managed policies of O(roles[].managed_policies)
     attached (others are detached); and the inline policies given (other inline policies are left alone).
-  - A converged role costs three reads (C(GetRole), C(ListAttachedRolePolicies), and C(GetRolePolicy) per inline
-    policy) and no write. amazon.aws.iam_role and amazon.aws.iam_policy in a loop cost two module runs per role, each
-    starting Python and boto3 again, which made the IRSA roles the most expensive step of a no-op converge.
+  - With two roles or more, the run reads every role of the account in two paginated calls, C(ListRoles) (the
+    description and maximum session duration) and C(GetAccountAuthorizationDetails) with C(Filter=Role) (the
+    boundary, tags, attached and inline policies), whatever the number of roles; a converged run makes no other call.
+    A single role costs C(GetRole), C(ListAttachedRolePolicies) and C(GetRolePolicy) per inline policy instead, which
+    is cheaper than reading a large account. amazon.aws.iam_role and amazon.aws.iam_policy in a loop cost two module
+    runs and three reads per role, which made the IRSA roles the most expensive step of a no-op converge.
+  - A role that only one of the two listings shows (created or deleted between them) is read on its own.
   - Roles are only created or updated; removing one is left to amazon.aws.iam_role with C(state=absent).
   - In check mode nothing is written; the result says what would change.
 author:
@@ -107,11 +111,49 @@ from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import 
 AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 
 
+# From this many roles in one run, the two account-wide reads cost fewer calls than three reads per role.
+BATCH_FROM = 2
+
+
 def get_role(client, name):
     try:
         return client.get_role(aws_retry=True, RoleName=name)["Role"]
     except is_boto3_error_code("NoSuchEntity"):
         return None
+
+
+@AWSRetry.jittered_backoff()
+def _paginate(client, method, key, **kwargs):
+    return client.get_paginator(method).paginate(**kwargs).build_full_result()[key]
+
+
+def read_one(client, name):
+    """A role as (GetRole's Role, attached policies, None: inline documents read on demand), or None."""
+    role = get_role(client, name)
+    if role is None:
+        return None
+    return role, _paginate(client, "list_attached_role_policies", "AttachedPolicies", RoleName=name), None
+
+
+def read_all(client, names):
+    """The roles of `names` from the two account-wide listings, as read_one returns them; a role only one listing
+    shows is read on its own."""
+    wanted = set(names)
+    listed = {r["RoleName"]: r for r in _paginate(client, "list_roles", "Roles") if r["RoleName"] in wanted}
+    details = {d["RoleName"]: d for d in _paginate(client, "get_account_authorization_details", "RoleDetailList", Filter=["Role"]) if d["RoleName"] in wanted}
+    current = {}
+    for name in names:
+        role, detail = listed.get(name), details.get(name)
+        if role is None and detail is None:
+            current[name] = None
+        elif role is None or detail is None:
+            current[name] = read_one(client, name)
+        else:
+            # ListRoles leaves out the boundary and the tags; the details carry them.
+            role = dict(role, PermissionsBoundary=detail.get("PermissionsBoundary") or {}, Tags=detail.get("Tags") or [])
+            inline = {p["PolicyName"]: p["PolicyDocument"] for p in detail.get("RolePolicyList") or []}
+            current[name] = (role, detail.get("AttachedManagedPolicies") or [], inline)
+    return current
 
 
 def create_role(module, client, spec):
@@ -158,15 +200,12 @@ def converge_role(module, client, spec, current):
     return changes
 
 
-def list_attached(client, name):
-    paginator = client.get_paginator("list_attached_role_policies")
-    return paginator.paginate(RoleName=name).build_full_result()["AttachedPolicies"]
+def converge_policies(module, client, spec, attached, inline):
+    """Attach exactly the managed policies given and put the inline ones that differ; return what changed (or would).
 
-
-def converge_policies(module, client, spec, exists):
-    """Attach exactly the managed policies given and put the inline ones that differ; return what changed (or would)."""
+    `attached`: the role's attached policies. `inline`: its inline documents by name when already read (empty for a
+    role not created yet), None to read each one the spec names."""
     name, check, changes = spec["name"], module.check_mode, []
-    attached = list_attached(client, name) if exists else []
     wanted = spec["managed_policies"]
     for policy in attached:
         if policy["PolicyArn"] not in wanted:
@@ -179,7 +218,9 @@ def converge_policies(module, client, spec, exists):
             client.attach_role_policy(aws_retry=True, RoleName=name, PolicyArn=arn)
     for policy_name, document in sorted(spec["inline_policies"].items()):
         current = None
-        if exists:
+        if inline is not None:
+            current = inline.get(policy_name)
+        else:
             try:
                 current = client.get_role_policy(aws_retry=True, RoleName=name, PolicyName=policy_name)["PolicyDocument"]
             except is_boto3_error_code("NoSuchEntity"):
@@ -218,12 +259,16 @@ def main():
         module.fail_json(msg=f"roles path must start and end with / (got it wrong on {bad})")
 
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        state = read_all(client, names) if len(names) >= BATCH_FROM else {n: read_one(client, n) for n in names}
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to read the IAM roles")
     account_prefix = None
     result = {}
     for spec in specs:
         name = spec["name"]
+        current, attached, inline = state[name] or (None, [], {})
         try:
-            current = get_role(client, name)
             if current is None:
                 changes = ["created"]
                 arn = None
@@ -236,7 +281,7 @@ def main():
                     )
                 changes = converge_role(module, client, spec, current)
                 arn = current["Arn"]
-            changes += converge_policies(module, client, spec, current is not None)
+            changes += converge_policies(module, client, spec, attached, inline)
         except AWS_ERRORS as e:
             module.fail_json_aws(e, msg=f"Failed to converge the IAM role {name}")
         if arn is None:
