@@ -9,12 +9,13 @@ short_description: The role IAM Identity Center provisioned for a permission set
 version_added: 0.1.0
 description:
   - Picks C(AWSReservedSSO_<permission set>_<16 hex>) under C(/aws-reserved/sso.amazonaws.com/) from a role list
-    (amazon.aws.iam_role_info C(iam_roles)) and returns C(arn:aws:iam::<account>:role/<name>), without the path,
-    the form EKS access entries match the caller against, or with it (O(with_path)), as resource policies name
-    the role. Empty when the role is not provisioned yet.
+    (the C(provisioned_roles) of M(mosaic.platform.sso_account_assignments), or the C(iam_roles) of
+    amazon.aws.iam_role_info) and returns C(arn:aws:iam::<account>:role/<name>), without the path, the form EKS
+    access entries match the caller against, or with it (O(with_path)), as resource policies name the role. Empty
+    when the role is not provisioned yet.
 options:
   _input:
-    description: Roles, as amazon.aws.iam_role_info returns them (C(role_name), C(path)).
+    description: Roles with C(role_name) and C(path), as either module returns them.
     type: list
     elements: dict
     required: true

@@ -308,9 +308,11 @@ def ensure_account_assignments(client, identitystore, params: dict, check_mode: 
     """Assign permission sets to groups (by display name) or principals (by id) on one account, all in one pass.
 
     ``params``: instance_arn, identity_store_id, account_id, create_group, wait, wait_timeout and ``assignments``
-    (permission_set_name, principal_type, principal_name or principal_id). The permission sets are read once, each
-    group is looked up once, and the assignments of each set once; the new assignments are all requested before
-    the first wait; an empty list calls nothing. ``(changed, [result per assignment])``.
+    (permission_set_name, permission_set_arn, principal_type, principal_name or principal_id). The permission sets
+    are read once (not at all when every assignment names its set's ARN), the instance not at all when both its
+    ARN and identity store are given, each group is looked up once, and the assignments of each set once; the new
+    assignments are all requested before the first wait; an empty list calls nothing.
+    ``(changed, [result per assignment])``.
     """
     for index, item in enumerate(params["assignments"]):
         if bool(item.get("principal_name")) == bool(item.get("principal_id")):
@@ -319,17 +321,21 @@ def ensure_account_assignments(client, identitystore, params: dict, check_mode: 
             raise SSOAccessError(f"assignments[{index}]: principal_name resolves groups only, give principal_id for a USER")
     if not params["assignments"]:
         return False, []
-    instance = resolve_instance(client, params.get("instance_arn"))
+    if params.get("instance_arn") and params.get("identity_store_id"):
+        instance = {"instance_arn": params["instance_arn"], "identity_store_id": params["identity_store_id"]}
+    else:
+        instance = resolve_instance(client, params.get("instance_arn"))
     arn = instance["instance_arn"]
     store = params.get("identity_store_id") or instance["identity_store_id"]
-    sets = permission_sets_by_name(client, arn)
+    by_arn = all(item.get("permission_set_arn") for item in params["assignments"])
+    sets = {} if by_arn else permission_sets_by_name(client, arn)
     groups: dict[str, tuple[bool, str]] = {}
     assigned: dict[str, set] = {}
     results, pending, changed = [], [], False
     for item in params["assignments"]:
         set_name = item["permission_set_name"]
         result = {"permission_set_name": set_name, "principal_name": item.get("principal_name") or "", "account_id": params["account_id"]}
-        found = sets.get(set_name)
+        found = {"PermissionSetArn": item["permission_set_arn"]} if item.get("permission_set_arn") else sets.get(set_name)
         if found is None:
             if not check_mode:
                 raise SSOAccessError(f"permission set {set_name!r} not found in {arn}")

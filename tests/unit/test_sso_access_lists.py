@@ -175,6 +175,33 @@ def test_assignments_create_then_again_read_each_kind_once(capsys, clients, api_
     assert run_assign(capsys, ASSIGNMENTS, check=True)["changed"] is False
 
 
+def test_assignments_given_the_sets_and_instance_read_neither(capsys, clients, api_calls, moto_session):
+    sso, ids = clients
+    sets = run_sets(capsys, SETS)["permission_sets"]
+    for name in ("platform-dev", "platform-ops"):
+        ids.create_group(IdentityStoreId=store_of(sso), DisplayName=name)
+    by_arn = [dict(a, permission_set_arn=sets[a["permission_set_name"]]["arn"]) for a in ASSIGNMENTS]
+    instance = {"instance_arn": sets["p-dev"]["instance_arn"], "identity_store_id": sets["p-dev"]["identity_store_id"]}
+    iam = moto_session.client("iam")
+    reserved = "/aws-reserved/sso.amazonaws.com/eu-west-1/"
+    # Identity Center provisions this role with the first assignment; moto does not, so the test stands in.
+    ops_role = "AWSReservedSSO_p-ops_0123456789abcdef"  # pragma: allowlist secret
+    iam.create_role(RoleName=ops_role, Path=reserved, AssumeRolePolicyDocument=json.dumps(POLICY))
+    iam.create_role(RoleName="elsewhere", AssumeRolePolicyDocument=json.dumps(POLICY))
+    first = run_assign(capsys, by_arn, provisioned_roles=True, **instance)
+    assert first["changed"] is True
+    assert assigned(sso, sets["p-dev"]["arn"]) != []
+    api_calls.clear()
+    second = run_assign(capsys, by_arn, provisioned_roles=True, **instance)
+    assert second["changed"] is False
+    assert not {"ListInstances", "ListPermissionSets", "DescribePermissionSet"} & set(ops(api_calls))
+    assert second["provisioned_roles"] == [{"role_name": ops_role, "path": reserved, "arn": f"arn:aws:iam::{ACCOUNT}:role{reserved}{ops_role}"}]
+    # An empty ARN (a set check mode has not created) falls back to the lookup by name.
+    planned = run_assign(capsys, [dict(by_arn[0], permission_set_arn="")], check=True, **instance)
+    assert planned["changed"] is False
+    assert "provisioned_roles" not in planned
+
+
 def test_an_unsynced_group_fails_naming_it_unless_the_emulator_creates_it(capsys, clients):
     sso, ids = clients
     run_sets(capsys, SETS)
