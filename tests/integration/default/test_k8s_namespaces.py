@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.mosaic.platform.plugins.module_utils.platform_outputs import read_outputs
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
@@ -71,3 +72,11 @@ def test_only_the_agents_namespace_admits_a_node_agent(core):
     assert err.value.status == 403
     assert "violates PodSecurity" in err.value.body
     assert core.create_namespaced_pod("agents", _host_pod("agent-probe"), dry_run="All").metadata.name == "agent-probe"
+
+
+def test_the_outputs_say_every_namespace_exists_after_a_real_run(core, platform):
+    """namespaces.existing, what the bootstrap's plan dry-runs namespaced objects in, is every namespace after a real run."""
+    published = read_outputs(str(platform["outputs_dir"]), "local-main")["namespaces"]
+    assert published["existing"] == published["names"] + published.get("team", [])
+    in_cluster = {ns.metadata.name for ns in core.list_namespace().items}
+    assert set(published["existing"]) <= in_cluster
