@@ -130,18 +130,12 @@ alarms:
   sample: {"p-jobs-dlq-depth": {"arn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:p-jobs-dlq-depth", "changed": ["created"]}}
 """
 
-try:
-    import botocore
-except ImportError:
-    botocore = None  # AnsibleAWSModule reports the missing dependency
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
-from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import arn_prefix, fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, arn_prefix, fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
-AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 # DescribeAlarms takes at most 100 names.
 BATCH = 100
 

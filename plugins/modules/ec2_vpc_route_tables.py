@@ -112,21 +112,15 @@ route_tables:
 
 import ipaddress
 
-try:
-    import botocore
-except ImportError:
-    botocore = None  # AnsibleAWSModule reports the missing dependency
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     boto3_tag_specifications,
 )
-from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_ec2_tags
 
-AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 # A table or gateway created moments ago may not be visible to the next call yet (eventual consistency).
 NOT_YET_VISIBLE = ["InvalidRouteTableID.NotFound", "InvalidNatGatewayID.NotFound", "InvalidGatewayID.NotFound"]
 TARGETS = {"gateway_id": "GatewayId", "nat_gateway_id": "NatGatewayId"}

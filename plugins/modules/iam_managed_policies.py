@@ -73,19 +73,12 @@ policies:
   sample: {"p-dev-permissions-boundary": {"arn": "arn:aws:iam::123456789012:policy/p-dev-permissions-boundary", "changed": ["document"]}}
 """
 
-try:
-    import botocore
-except ImportError:
-    botocore = None  # AnsibleAWSModule reports the missing dependency
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
-from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import arn_prefix, fail_if_not_unique
-
-AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, arn_prefix, fail_if_not_unique
 
 # IAM's limit of versions per managed policy.
 MAX_VERSIONS = 5

@@ -70,17 +70,10 @@ buckets:
   sample: {"p-dev-backups-123456789012": {"changed": ["postgres-dump-retention"]}}
 """
 
-try:
-    import botocore
-except ImportError:
-    botocore = None  # AnsibleAWSModule reports the missing dependency
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.s3_lifecycle import BucketMissing, get_lifecycle, merge_rules, put_lifecycle
-
-AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if botocore else ()
 
 
 def desired_rule(spec):
