@@ -77,8 +77,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, arn_prefix, fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 # IAM's limit of versions per managed policy.
 MAX_VERSIONS = 5
@@ -125,13 +126,15 @@ def converge_policy(module, client, spec, current):
         changes.append("document")
         if not check:
             replace_document(module, client, arn, spec["policy"])
-    to_add, to_remove = compare_aws_tags(boto3_tag_list_to_ansible_dict(current.get("Tags", [])), spec["tags"], True)
-    if to_add or to_remove:
+    if reconcile_tags(
+        boto3_tag_list_to_ansible_dict(current.get("Tags", [])),
+        spec["tags"],
+        True,
+        check,
+        tag=lambda tags: client.tag_policy(aws_retry=True, PolicyArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags)),
+        untag=lambda keys: client.untag_policy(aws_retry=True, PolicyArn=arn, TagKeys=keys),
+    )[0]:
         changes.append("tags")
-    if to_remove and not check:
-        client.untag_policy(aws_retry=True, PolicyArn=arn, TagKeys=to_remove)
-    if to_add and not check:
-        client.tag_policy(aws_retry=True, PolicyArn=arn, Tags=ansible_dict_to_boto3_tag_list(to_add))
     if current.get("Description", "") != spec["description"]:
         module.warn(f"policies: the description of {spec['name']} differs and cannot change once the policy exists; delete the policy to change it")
     return changes

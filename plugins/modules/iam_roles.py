@@ -100,8 +100,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict, compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, arn_prefix, fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
 # From this many roles in one run, the two account-wide reads cost fewer calls than three reads per role.
 BATCH_FROM = 2
@@ -182,13 +183,15 @@ def converge_role(module, client, spec, current):
                 client.put_role_permissions_boundary(aws_retry=True, RoleName=name, PermissionsBoundary=spec["boundary"])
             else:
                 client.delete_role_permissions_boundary(aws_retry=True, RoleName=name)
-    to_add, to_remove = compare_aws_tags(boto3_tag_list_to_ansible_dict(current.get("Tags", [])), spec["tags"], True)
-    if to_add or to_remove:
+    if reconcile_tags(
+        boto3_tag_list_to_ansible_dict(current.get("Tags", [])),
+        spec["tags"],
+        True,
+        check,
+        tag=lambda tags: client.tag_role(aws_retry=True, RoleName=name, Tags=ansible_dict_to_boto3_tag_list(tags)),
+        untag=lambda keys: client.untag_role(aws_retry=True, RoleName=name, TagKeys=keys),
+    )[0]:
         changes.append("tags")
-    if to_remove and not check:
-        client.untag_role(aws_retry=True, RoleName=name, TagKeys=to_remove)
-    if to_add and not check:
-        client.tag_role(aws_retry=True, RoleName=name, Tags=ansible_dict_to_boto3_tag_list(to_add))
     return changes
 
 
