@@ -12,9 +12,13 @@ description:
   - Creates or converges every secret of O(secrets) in one module run. Per secret, its string value, description
     and KMS key (only with O(secrets[].overwrite)), its rotation and its tags. A secret scheduled for deletion is
     restored.
-  - A converged secret costs one read (C(DescribeSecret)), plus C(GetSecretValue) when O(secrets[].overwrite) is
-    true, and no write. community.aws.secretsmanager_secret in a loop costs one module run per secret, each starting
-    Python and boto3 again, and reads every value even where it is never written.
+  - A run of two or more secrets reads them all at once and writes nothing when they are converged. C(ListSecrets),
+    filtered by their names (ten names per call, scheduled deletions included), reads their settings and tags.
+    C(BatchGetSecretValue) reads the values of those with O(secrets[].overwrite) (twenty per call). A secret that the
+    listing does not show, or shows with a difference, is read again on its own before anything is written
+    (C(ListSecrets) may lag a recent change by minutes). A single secret is read with C(DescribeSecret), plus
+    C(GetSecretValue) with O(secrets[].overwrite). community.aws.secretsmanager_secret in a loop costs one module
+    run per secret, each starting Python and boto3 again, and reads every value even where it is never written.
   - With O(secrets[].overwrite=false) the value is written on creation only and never read, compared or rotated
     afterwards; a changed description or key is not applied either (as community.aws.secretsmanager_secret does).
   - Secrets are only created or updated; deleting one is left to community.aws.secretsmanager_secret with
@@ -102,6 +106,59 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
 from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
 
+# From two secrets on, one listing and one batch of values read them all; a single secret keeps DescribeSecret (and
+# GetSecretValue), as cheap and never stale.
+BATCH_FROM = 2
+NAMES_PER_FILTER = 10  # ListSecrets: at most ten values per filter
+VALUES_PER_BATCH = 20  # BatchGetSecretValue: at most twenty secrets per SecretIdList
+
+
+def _chunks(items, size):
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@AWSRetry.jittered_backoff()
+def _list_by_names(client, names):
+    pages = client.get_paginator("list_secrets").paginate(Filters=[{"Key": "name", "Values": names}], IncludePlannedDeletion=True)
+    return pages.build_full_result()["SecretList"]
+
+
+def list_secrets(client, names):
+    """The secrets of `names` that ListSecrets shows, by name. Its name filter matches prefixes, ignoring case: only
+    the exact names are kept."""
+    wanted = set(names)
+    return {s["Name"]: s for chunk in _chunks(sorted(wanted), NAMES_PER_FILTER) for s in _list_by_names(client, chunk) if s["Name"] in wanted}
+
+
+def batch_values(client, names):
+    """The string values of `names`, by name. A secret BatchGetSecretValue could not read (its Errors) is left out:
+    it is read again on its own, where a lasting error fails the run with its cause."""
+    values = {}
+    for chunk in _chunks(sorted(names), VALUES_PER_BATCH):
+        for secret in client.batch_get_secret_value(aws_retry=True, SecretIdList=chunk).get("SecretValues", []):
+            values[secret["Name"]] = secret.get("SecretString")
+    return values
+
+
+def settings_changes(spec, current):
+    """With overwrite: the description and key that differ (an empty one in the spec is not compared)."""
+    changes = []
+    if spec["description"] and current.get("Description", "") != spec["description"]:
+        changes.append("description")
+    if spec["kms_key_id"] and current.get("KmsKeyId", "") != spec["kms_key_id"]:
+        changes.append("kms_key")
+    return changes
+
+
+def listed_converged(spec, entry, values):
+    """Whether the listing's entry (and the batch's value) already match the spec: then nothing is read or written."""
+    if entry.get("DeletedDate") or rotation_differs(spec, entry):
+        return False
+    if spec["overwrite"] and (settings_changes(spec, entry) or values.get(spec["name"]) != spec["secret"]):
+        return False
+    tags_differ, _after = reconcile_tags(boto3_tag_list_to_ansible_dict(entry.get("Tags", [])), spec["tags"], True, True, None, None)
+    return not tags_differ
+
 
 def describe_secret(client, name):
     try:
@@ -123,11 +180,7 @@ def create_secret(client, spec):
 
 def converge_value(module, client, spec, current):
     """overwrite=true: write the description, key and value where they differ; return what changed (or would)."""
-    changes = []
-    if spec["description"] and current.get("Description", "") != spec["description"]:
-        changes.append("description")
-    if spec["kms_key_id"] and current.get("KmsKeyId", "") != spec["kms_key_id"]:
-        changes.append("kms_key")
+    changes = settings_changes(spec, current)
     stored = client.get_secret_value(aws_retry=True, SecretId=spec["name"]).get("SecretString")
     if stored != spec["secret"]:
         changes.append("value")
@@ -225,9 +278,21 @@ def main():
     validate(module, specs)
 
     client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+    listed, values = {}, {}
+    if len(specs) >= BATCH_FROM:
+        try:
+            listed = list_secrets(client, [s["name"] for s in specs])
+            readable = [s["name"] for s in specs if s["overwrite"] and s["name"] in listed and not listed[s["name"]].get("DeletedDate")]
+            values = batch_values(client, readable) if readable else {}
+        except AWS_ERRORS as e:
+            module.fail_json_aws(e, msg="Failed to read the secrets")
     result = {}
     for spec in specs:
         name = spec["name"]
+        entry = listed.get(name)
+        if entry is not None and listed_converged(spec, entry, values):
+            result[name] = {"arn": entry["ARN"], "changed": []}
+            continue
         try:
             current = describe_secret(client, name)
             if current is None:
