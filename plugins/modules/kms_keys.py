@@ -12,9 +12,15 @@ description:
   - Creates, converges or schedules for deletion every key of O(keys) in one module run. A key is identified by its
     alias. Per key, its description, whether it is enabled, automatic rotation, the key policy (C(default)) and the
     tags; only what differs is written.
-  - The region's aliases are read once (C(ListAliases), paginated). A converged key then costs four reads
-    (C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus), C(ListResourceTags)) and no write. amazon.aws.kms_key in
-    a loop costs one module run per key (Python and boto3 started again each time) and 18 calls per converged key.
+  - The region's aliases are read once (C(ListAliases), paginated). A converged key then costs three reads
+    (C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus)) and no write. The tags of two or more existing keys
+    wanted present are read with one C(tag:GetResources) of the Resource Groups Tagging API per 100 keys; a single key
+    keeps C(ListResourceTags). amazon.aws.kms_key in a loop costs one module run per key (Python and boto3 started
+    again each time) and 18 calls per converged key.
+  - The tagging API follows a key's tags with a lag (minutes on AWS), so its answer is taken only for a key whose
+    listed tags already match O(keys[].tags). A key it does not show, or shows with a difference, is read with
+    C(ListResourceTags) before any tag is written. A manual tag change made within that lag, which the listing still
+    shows as converged, is found by the next run. A caller denied C(tag:GetResources) reads every key on its own.
   - Keeps amazon.aws.kms_key's behaviour for the settings it manages. A key pending deletion that is wanted present has
     its deletion cancelled (it comes back disabled) and is enabled again. C(state=absent) schedules the deletion after
     O(pending_window) days; a key already pending deletion, or without the alias, is left alone. Policies are compared
@@ -113,7 +119,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
-from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import listed_tags, reconcile_tags, tags_match
 
 ALIAS = re.compile(r"^alias/[a-zA-Z0-9/_-]{1,250}$")
 
@@ -208,11 +214,14 @@ def create_key(client, spec):
     return metadata
 
 
-def converge_key(module, client, spec, metadata, purge_tags):
-    """Write what differs on an existing key, in amazon.aws.kms_key's order; return (changes, before)."""
+def converge_key(module, client, spec, metadata, purge_tags, listed=None):
+    """Write what differs on an existing key, in amazon.aws.kms_key's order; return (changes, before).
+
+    ``listed`` is the key's tags from the tagging API, if it showed them: taken only when they already match.
+    """
     key_id, check, changes = metadata["KeyId"], module.check_mode, []
     policy, rotation = read_policy(client, key_id), read_rotation(client, key_id)
-    tags = read_tags(client, key_id)
+    tags = listed if listed is not None and tags_match(listed, spec["tags"], purge_tags) else read_tags(client, key_id)
     before = state_of(metadata, policy, rotation, tags)
     key_state = metadata["KeyState"]
     if key_state == "PendingDeletion":
@@ -303,12 +312,23 @@ def main():
         existing = key_ids_by_alias(client)
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to list the KMS aliases")
+    described = {}
+    for spec in specs:
+        key_id = existing.get(spec["alias"])
+        try:
+            described[spec["alias"]] = client.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"] if key_id else None
+        except AWS_ERRORS as e:
+            module.fail_json_aws(e, msg=f"Failed to converge the KMS key {spec['alias']}")
+    try:
+        listed = listed_tags(module, [described[s["alias"]]["Arn"] for s in specs if s["state"] == "present" and described[s["alias"]]])
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to list the tags of the KMS keys")
+
     result, diff = {}, {"before": {}, "after": {}}
     for spec in specs:
-        alias, key_id = spec["alias"], existing.get(spec["alias"])
+        alias, key_id, metadata = spec["alias"], existing.get(spec["alias"]), described[spec["alias"]]
         before, arn = None, ""
         try:
-            metadata = client.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"] if key_id else None
             if spec["state"] == "absent":
                 changes = delete_key(module, client, metadata, pending_window) if metadata else []
                 before = {"state": "present"}
@@ -317,7 +337,7 @@ def main():
                 if not module.check_mode:
                     metadata = create_key(client, spec)
             else:
-                changes, before = converge_key(module, client, spec, metadata, purge_tags)
+                changes, before = converge_key(module, client, spec, metadata, purge_tags, listed.get(metadata["Arn"]))
         except AWS_ERRORS as e:
             module.fail_json_aws(e, msg=f"Failed to converge the KMS key {alias}")
         if metadata:

@@ -16,6 +16,13 @@ description:
   - Reads C(ListBuckets) once, then per existing bucket only the C(Get*) calls of the settings it compares; a bucket
     where nothing differs is not written to. amazon.aws.s3_bucket in a loop costs one module run per bucket, each
     starting Python and boto3 again and reading about a dozen settings.
+  - The tags of two or more existing buckets with O(buckets[].tags) are read with one C(tag:GetResources) of the
+    Resource Groups Tagging API per 100 buckets instead of C(GetBucketTagging) each; a single bucket keeps
+    C(GetBucketTagging). The tagging API follows a bucket's tags with a lag (minutes on AWS), so its answer is taken
+    only for a bucket whose listed tags already match. A bucket it does not show (it answers for the buckets of the
+    module's region), or shows with a difference, is read with C(GetBucketTagging) before its tags are written. A
+    manual tag change made within that lag, which the listing still shows as converged, is found by the next run. A
+    caller denied C(tag:GetResources) reads every bucket on its own.
   - Object Lock is turned on only when a bucket is created. Before anything is written, every existing bucket with
     O(buckets[].object_lock_enabled) is checked; if one has no Object Lock the module fails, writes nothing and
     returns their names in RV(unlocked). A bucket C(ListBuckets) did not list yet (C(CreateBucket) answers
@@ -154,6 +161,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.s3 import merge_tags
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import listed_tags
 
 PUBLIC_ACCESS_KEYS = {
     "block_public_acls": "BlockPublicAcls",
@@ -219,8 +227,15 @@ def wanted_settings(spec):
     }
 
 
-def read_settings(client, spec, lock):
-    """The bucket's current settings: one Get* call per setting the spec manages (Object Lock already read)."""
+def bucket_arn(client, name):
+    return f"arn:{client.meta.partition}:s3:::{name}"
+
+
+def read_settings(client, spec, lock, listed=None):
+    """The bucket's current settings: one Get* call per setting the spec manages (Object Lock already read).
+
+    ``listed`` is the bucket's tags from the tagging API, if it showed them: taken only when they already match.
+    """
     name = spec["name"]
     rules = _missing_as({}, client.get_bucket_encryption, Bucket=name).get("ServerSideEncryptionConfiguration", {}).get("Rules") or [{}]
     ownership = _missing_as({}, client.get_bucket_ownership_controls, Bucket=name).get("OwnershipControls", {}).get("Rules") or [{}]
@@ -234,7 +249,10 @@ def read_settings(client, spec, lock):
     if spec["policy"] is not None:
         current["policy"] = json.loads(_missing_as({"Policy": "{}"}, client.get_bucket_policy, Bucket=name)["Policy"])
     if spec["tags"] is not None:
-        current["tags"] = boto3_tag_list_to_ansible_dict(_missing_as({"TagSet": []}, client.get_bucket_tagging, Bucket=name)["TagSet"])
+        if listed is not None and merge_tags(listed, spec["tags"], spec["purge_tags"]) == listed:
+            current["tags"] = listed
+        else:
+            current["tags"] = boto3_tag_list_to_ansible_dict(_missing_as({"TagSet": []}, client.get_bucket_tagging, Bucket=name)["TagSet"])
     return current
 
 
@@ -372,6 +390,7 @@ def main():
         existing = list_bucket_names(client)
         # Object Lock is only ever turned on at creation: check every existing object_lock bucket before any write.
         locks = {s["name"]: get_object_lock(client, s["name"]) for s in specs if s["object_lock_enabled"] and s["name"] in existing}
+        listed = listed_tags(module, [bucket_arn(client, s["name"]) for s in specs if s["tags"] is not None and s["name"] in existing])
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to read the S3 buckets")
     unlocked = sorted(name for name, lock in locks.items() if lock.get("ObjectLockEnabled") != "Enabled")
@@ -392,7 +411,8 @@ def main():
                     lock = get_object_lock(client, name)  # a bucket ListBuckets did not list yet
                 if spec["object_lock_enabled"] and lock.get("ObjectLockEnabled") != "Enabled":
                     module.fail_json(msg=f"Buckets {[name]} exist without S3 Object Lock, which is only turned on at creation", unlocked=[name])
-                changes, before, after = converge_bucket(client, spec, read_settings(client, spec, lock or {}), module.check_mode)
+                current = read_settings(client, spec, lock or {}, listed.get(bucket_arn(client, name)))
+                changes, before, after = converge_bucket(client, spec, current, module.check_mode)
         except AWS_ERRORS as e:
             module.fail_json_aws(e, msg=f"Failed to converge the S3 bucket {name}")
         result[name] = {"changed": changes}
