@@ -1,6 +1,7 @@
 # Copyright: mosaic.platform contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write a phase's outputs file on the controller (docs: plugins/modules/outputs_write.py).
+"""Write a file the controller reads (a phase's outputs file, the cluster's kubeconfig) on the controller (docs:
+plugins/modules/outputs_write.py).
 
 The outputs lookup reads the file on the controller, so the writer runs there too. It replaces a file, a copy and a
 file task: three module runs, about 1.3 s of every phase's converge (docs/performance.md)."""

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: outputs_write
-short_description: Write a phase's outputs file on the controller, where the outputs lookup reads it
+short_description: Write a file the controller reads, such as a phase's outputs file, on the controller
 version_added: 0.2.0
 description:
   - Writes O(content) to O(dest) on the controller (an action plugin) when the file's content or mode differs,
     creating its directory, and removes the files of O(remove) that exist.
   - The C(mosaic.platform.outputs) lookup reads the outputs files on the controller, so their writer runs there too,
-    whatever the connection of the host.
+    whatever the connection of the host. eks_cluster writes the cluster's kubeconfig with it, for the kubernetes
+    modules, helm and kubectl that run there.
+  - An existing directory keeps its mode; O(dir_mode) applies to a directory it creates.
   - In check mode nothing is written or removed; the result says whether it would be. With C(--diff) the result holds
-    the file before and after (outputs are names, ARNs, URLs and ids; never secrets).
+    the file before and after, so it is never given a secret (outputs are names, ARNs, URLs and ids; the kubeconfig
+    holds the endpoint and the CA, and runs C(aws eks get-token) for a token).
 author:
   - mosaic.platform contributors (@mosaic-platform)
 options:

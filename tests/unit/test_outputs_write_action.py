@@ -52,6 +52,19 @@ def test_writes_the_file_and_its_directory_then_changes_nothing(tmp_path):
     assert again["changed"] is False, out
 
 
+def test_an_existing_directory_keeps_its_mode(tmp_path):
+    """dir_mode applies to a directory it creates: the kubeconfig's 0700 where eks_cluster makes it."""
+    (tmp_path / "kube").mkdir(mode=0o755)
+    (tmp_path / "kube").chmod(0o755)
+    made = tmp_path / "new" / "kubeconfig"
+    for dest in (tmp_path / "kube" / "config", made):
+        result, out = run_write(tmp_path, {"dest": str(dest), "content": "kind: Config\n", "mode": "0600", "dir_mode": "0700"})
+        assert result["changed"] is True, out
+        assert oct(dest.stat().st_mode & 0o7777) == "0o600"
+    assert oct((tmp_path / "kube").stat().st_mode & 0o7777) == "0o755"
+    assert oct(made.parent.stat().st_mode & 0o7777) == "0o700"
+
+
 def test_a_wrong_mode_is_corrected(tmp_path):
     dest = tmp_path / "aws.yml"
     dest.write_text("phase: aws\n")
