@@ -6,7 +6,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: athena_queries
-short_description: Run Athena DDL statements in order, each once and idempotently, in one run
+short_description: Run Athena DDL statements in order, each once and idempotently, and manage saved queries, in one run
 version_added: 0.3.0
 description:
   - Runs each statement of O(statements) (C(CREATE DATABASE), C(CREATE EXTERNAL TABLE), ...) in order through
@@ -20,6 +20,9 @@ description:
     no access to the (policy-guarded) log bucket. The workgroup's tags are read once per run.
   - Use keys starting with C(mosaic:ddl:), which M(mosaic.platform.athena_workgroup) does not purge.
   - A statement that fails stops the run; the statements before it keep their markers, so a re-run starts there.
+  - After the statements, O(named_queries) converges the workgroup's saved queries the way
+    M(mosaic.platform.athena_named_queries) does (the name is the key; one listing), so a role that creates the tables
+    the queries read saves them in the same module run.
   - No amazon.aws or community.aws module runs Athena queries.
 author:
   - mosaic.platform contributors (@mosaic-platform)
@@ -63,6 +66,33 @@ options:
       replace_query:
         description: Statement run first when the marker tag exists but holds another hash (the statement changed).
         type: str
+  named_queries:
+    description:
+      - Saved queries of the workgroup, converged after the statements; the same options as
+        M(mosaic.platform.athena_named_queries)' O(mosaic.platform.athena_named_queries#module:queries).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Query name, unique within the workgroup.
+        type: str
+        required: true
+      database:
+        description: Database the query runs against. Required when O(named_queries[].state=present).
+        type: str
+      query:
+        description: The SQL text. Required when O(named_queries[].state=present).
+        type: str
+      description:
+        description: Query description.
+        type: str
+        default: ""
+      state:
+        description: Whether the query should exist.
+        type: str
+        choices: [present, absent]
+        default: present
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -80,6 +110,10 @@ EXAMPLES = r"""
         database: legacyplatform_prod_audit
         marker_tag: "mosaic:ddl:legacyplatform_prod_audit.cloudtrail"
         replace_query: DROP TABLE IF EXISTS cloudtrail
+    named_queries:
+      - name: root-account-use
+        database: legacyplatform_prod_audit
+        query: SELECT eventtime, eventname FROM cloudtrail WHERE useridentity.type = 'Root'
 """
 
 RETURN = r"""
@@ -90,6 +124,11 @@ statements:
   type: list
   elements: dict
   sample: [{"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "changed": true, "query_execution_id": "a1b2"}]
+named_queries:
+  description: Per saved query name, the id of the saved query (null for one not created yet or absent) and whether it changed.
+  returned: always
+  type: dict
+  sample: {"root-account-use": {"named_query_id": "0b3c4c6e-5d6a-4f1e-9a59-0f5e6a1d2c3b", "changed": false}}
 """
 
 import contextlib
@@ -103,6 +142,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mosaic.platform.plugins.module_utils.athena_common import get_workgroup, tag_key_error, workgroup_arn, workgroup_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.athena_saved_queries import QUERY_REQUIRED_IF, QUERY_SPEC, converge_all
+from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import fail_if_not_unique
 
 
 def read_markers(module, client, arn):
@@ -183,6 +224,7 @@ def main():
             "mutually_exclusive": [("creates_database", "marker_tag")],
             "required_one_of": [("creates_database", "marker_tag")],
         },
+        "named_queries": {"type": "list", "elements": "dict", "default": [], "options": QUERY_SPEC, "required_if": QUERY_REQUIRED_IF},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     statements = module.params["statements"]
@@ -191,6 +233,7 @@ def main():
             problem = tag_key_error(statement["marker_tag"])
             if problem:
                 module.fail_json(msg=f"statements marker_tag {problem}, got {statement['marker_tag']!r}")
+    fail_if_not_unique(module, "named_queries names", [q["name"] for q in module.params["named_queries"]])
     client = module.client("athena", retry_decorator=AWSRetry.jittered_backoff())
 
     results, before, after = [], {}, {}
@@ -207,7 +250,16 @@ def main():
                 after.update(diff["after"])
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="Failed to run the Athena statements", statements=results)
-    module.exit_json(changed=any(r["changed"] for r in results), statements=results, diff={"before": before, "after": after})
+    saved = {}
+    if module.params["named_queries"]:
+        try:
+            saved, saved_diff = converge_all(module.check_mode, client, module.params["workgroup"], module.params["named_queries"])
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg=f"Failed to manage the Athena named queries of {module.params['workgroup']}", statements=results)
+        if saved_diff["before"] or saved_diff["after"]:
+            before["named_queries"], after["named_queries"] = saved_diff["before"], saved_diff["after"]
+    changed = any(r["changed"] for r in results) or any(r["changed"] for r in saved.values())
+    module.exit_json(changed=changed, statements=results, named_queries=saved, diff={"before": before, "after": after})
 
 
 if __name__ == "__main__":
