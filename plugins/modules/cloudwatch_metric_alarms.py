@@ -13,8 +13,13 @@ description:
     missing-data treatment and actions, and its tags.
   - The alarms are read with one C(DescribeAlarms) call per 100 names; an alarm whose settings differ is put again
     (C(PutMetricAlarm) replaces the whole alarm). C(PutMetricAlarm) takes tags only when it creates an alarm, so the
-    tags of an existing alarm are read with C(ListTagsForResource) and reconciled with C(TagResource) and
-    C(UntagResource).
+    tags of an existing alarm are read and reconciled with C(TagResource) and C(UntagResource).
+  - The tags of two or more existing alarms are read with one C(tag:GetResources) of the Resource Groups Tagging API
+    per 100 alarms; a single alarm keeps C(ListTagsForResource). The tagging API follows an alarm's tags with a lag
+    (minutes on AWS), so its answer is taken only for an alarm whose listed tags already match O(alarms[].tags). An
+    alarm it does not show, or shows with a difference, is read with C(ListTagsForResource) before any tag is
+    written. A manual tag change made within that lag, which the listing still shows as converged, is found by the
+    next run. A caller denied C(tag:GetResources) reads every alarm on its own.
   - M(amazon.aws.cloudwatch_metric_alarm) in a loop costs one module run per alarm and has no tags option.
   - Alarms are only created or updated; removing one is left to M(amazon.aws.cloudwatch_metric_alarm) with
     C(state=absent).
@@ -134,7 +139,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, arn_prefix, fail_if_not_unique
-from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import listed_tags, reconcile_tags, tags_match
 
 # DescribeAlarms takes at most 100 names.
 BATCH = 100
@@ -192,8 +197,11 @@ def describe_alarms(client, names):
     return found
 
 
-def converge_alarm(module, client, spec, current):
-    """Create the alarm, or put it again when it differs, and reconcile its tags; return what changed (or would)."""
+def converge_alarm(module, client, spec, current, listed=None):
+    """Create the alarm, or put it again when it differs, and reconcile its tags; return what changed (or would).
+
+    ``listed`` is the alarm's tags from the tagging API, if it showed them: taken only when they already match.
+    """
     check, wanted = module.check_mode, alarm_request(spec)
     tags = {str(k): str(v) for k, v in spec["tags"].items()}
     if current is None:
@@ -206,7 +214,10 @@ def converge_alarm(module, client, spec, current):
         if not check:
             client.put_metric_alarm(aws_retry=True, **wanted)
     arn = current["AlarmArn"]
-    have = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, ResourceARN=arn).get("Tags", []))
+    if listed is not None and tags_match(listed, tags, module.params["purge_tags"]):
+        have = listed
+    else:
+        have = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, ResourceARN=arn).get("Tags", []))
     tags_changed = reconcile_tags(
         have,
         tags,
@@ -259,6 +270,7 @@ def main():
     client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
     try:
         existing = describe_alarms(client, names)
+        listed = listed_tags(module, [a["AlarmArn"] for a in existing.values()])
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to describe the alarms")
     alarm_prefix = None
@@ -266,7 +278,7 @@ def main():
     for spec in specs:
         name, current = spec["name"], existing.get(spec["name"])
         try:
-            changes = converge_alarm(module, client, spec, current)
+            changes = converge_alarm(module, client, spec, current, listed.get(current["AlarmArn"]) if current else None)
         except AWS_ERRORS as e:
             module.fail_json_aws(e, msg=f"Failed to converge the alarm {name}")
         if current is not None:
