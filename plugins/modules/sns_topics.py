@@ -13,8 +13,14 @@ description:
     C(Policy), C(KmsMasterKeyId), ...; others are left alone), the tags, and the subscriptions given with their
     C(FilterPolicy), C(FilterPolicyScope) and C(RawMessageDelivery). Subscriptions not listed are left alone.
   - The topics are found with one C(ListTopics) call and the subscriptions with one C(ListSubscriptions) call. A
-    converged topic then costs C(GetTopicAttributes) and C(ListTagsForResource), a confirmed subscription with
-    attributes to compare C(GetSubscriptionAttributes), and nothing is written.
+    converged topic then costs C(GetTopicAttributes), a confirmed subscription with attributes to compare
+    C(GetSubscriptionAttributes), and nothing is written.
+  - The tags of two or more existing topics are read with one C(tag:GetResources) of the Resource Groups Tagging API
+    per 100 topics; a single topic keeps C(ListTagsForResource). The tagging API follows a topic's tags with a lag
+    (minutes on AWS), so its answer is taken only for a topic whose listed tags already match O(topics[].tags). A
+    topic it does not show, or shows with a difference, is read with C(ListTagsForResource) before any tag is
+    written. A manual tag change made within that lag, which the listing still shows as converged, is found by the
+    next run. A caller denied C(tag:GetResources) reads every topic on its own.
   - A subscription waiting for its owner's confirmation (e-mail, HTTPS) is left alone, as subscribing again would only
     resend the confirmation, and it has no ARN to set attributes on.
   - M(community.aws.sns_topic) in a loop costs one module run per topic, sets no C(KmsMasterKeyId) and no filter
@@ -112,7 +118,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import same_attribute, wire_attribute
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
-from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import listed_tags, reconcile_tags, tags_match
 
 PENDING = "PendingConfirmation"
 PROTOCOLS = ["sqs", "lambda", "firehose", "https", "http", "email", "email-json", "sms", "application"]
@@ -149,8 +155,11 @@ def list_subscriptions(client):
     return found
 
 
-def converge_topic(module, client, spec, arn):
-    """Create the topic or set the attributes that differ, and reconcile its tags; return (arn, changes)."""
+def converge_topic(module, client, spec, arn, listed=None):
+    """Create the topic or set the attributes that differ, and reconcile its tags; return (arn, changes).
+
+    ``listed`` is the topic's tags from the tagging API, if it showed them: taken only when they already match.
+    """
     check, tags = module.check_mode, {str(k): str(v) for k, v in spec["tags"].items()}
     if arn is None:
         if check:
@@ -167,7 +176,10 @@ def converge_topic(module, client, spec, arn):
         if not check:
             for key, value in sorted(to_set.items()):
                 client.set_topic_attributes(aws_retry=True, TopicArn=arn, AttributeName=key, AttributeValue=value)
-    have = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, ResourceArn=arn).get("Tags", []))
+    if listed is not None and tags_match(listed, tags, module.params["purge_tags"]):
+        have = listed
+    else:
+        have = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, ResourceArn=arn).get("Tags", []))
     tags_changed = reconcile_tags(
         have,
         tags,
@@ -247,13 +259,14 @@ def main():
         listed = list_topics(client)
         wants_subscriptions = any(s["subscriptions"] and s["name"] in listed for s in specs)
         existing = list_subscriptions(client) if wants_subscriptions else {}
+        tagged = listed_tags(module, [listed[s["name"]] for s in specs if s["name"] in listed])
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to list the topics and subscriptions")
     result = {}
     for spec in specs:
         name = spec["name"]
         try:
-            arn, changes = converge_topic(module, client, spec, listed.get(name))
+            arn, changes = converge_topic(module, client, spec, listed.get(name), tagged.get(listed.get(name)))
             for index, sub in enumerate(spec["subscriptions"]):
                 change = converge_subscription(module, client, arn, sub, existing)
                 if change:
