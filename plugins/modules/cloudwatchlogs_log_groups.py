@@ -14,9 +14,15 @@ description:
   - The settings are those of amazon.aws.cloudwatchlogs_log_group with C(state=present) and C(overwrite=false).
     Like it, the KMS key is set when the group is created only; a group found with another key is reported in a warning
     and left as it is (changing the key of a group is AWS's C(AssociateKmsKey), which the local emulator lacks).
-  - A converged run costs one C(DescribeLogGroups) (by the longest prefix the names share) and one
-    C(ListTagsForResource) per group with O(log_groups[].tags), and no write. amazon.aws.cloudwatchlogs_log_group in a
-    loop costs a module run per group, each starting Python and boto3 again.
+  - A converged run costs one C(DescribeLogGroups) (by the longest prefix the names share) and the tags of the groups
+    with O(log_groups[].tags), and no write. amazon.aws.cloudwatchlogs_log_group in a loop costs a module run per
+    group, each starting Python and boto3 again.
+  - The tags of two or more existing groups are read with one C(tag:GetResources) of the Resource Groups Tagging API
+    per 100 groups; a single group keeps C(ListTagsForResource). The tagging API follows a group's tags with a lag
+    (minutes on AWS), so its answer is taken only for a group whose listed tags already match O(log_groups[].tags). A
+    group it does not show, or shows with a difference, is read with C(ListTagsForResource) before any tag is
+    written. A manual tag change made within that lag, which the listing still shows as converged, is found by the
+    next run. A caller denied C(tag:GetResources) reads every group on its own.
   - Log groups are only created or updated; removing one is left to amazon.aws.cloudwatchlogs_log_group with
     C(state=absent). The resource policy that lets a service write into a group is not managed here.
   - In check mode nothing is written; the result says what would change.
@@ -82,6 +88,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import listed_tags, tags_match
 
 # The retentions PutRetentionPolicy accepts.
 RETENTIONS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
@@ -113,8 +120,11 @@ def create_group(client, spec):
         client.put_retention_policy(aws_retry=True, logGroupName=spec["name"], retentionInDays=spec["retention"])
 
 
-def converge_group(module, client, spec, group):
-    """Apply the differences of an existing group; return what changed (or would)."""
+def converge_group(module, client, spec, group, listed=None):
+    """Apply the differences of an existing group; return what changed (or would).
+
+    ``listed`` is the group's tags from the tagging API, if it showed them: taken only when they already match.
+    """
     name, check, changes = spec["name"], module.check_mode, []
     if spec["retention"] is not None and group.get("retentionInDays") != spec["retention"]:
         changes.append("retention")
@@ -124,7 +134,10 @@ def converge_group(module, client, spec, group):
         module.warn(f"log group {name} has the KMS key '{group.get('kmsKeyId', '')}', not {spec['kms_key_id']}: the key is set at creation only")
     if spec["tags"] is not None:
         arn = group_arn(group)
-        current = client.list_tags_for_resource(aws_retry=True, resourceArn=arn).get("tags", {})
+        if listed is not None and tags_match(listed, spec["tags"], spec["purge_tags"]):
+            current = listed
+        else:
+            current = client.list_tags_for_resource(aws_retry=True, resourceArn=arn).get("tags", {})
         to_add, to_remove = compare_aws_tags(current, spec["tags"], spec["purge_tags"])
         if to_add or to_remove:
             changes.append("tags")
@@ -160,6 +173,7 @@ def main():
     client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff())
     try:
         existing = describe_groups(client, [s["name"] for s in specs]) if specs else {}
+        listed = listed_tags(module, [group_arn(existing[s["name"]]) for s in specs if s["tags"] is not None and s["name"] in existing])
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to describe the log groups")
     result = {}
@@ -171,7 +185,7 @@ def main():
                 if not module.check_mode:
                     create_group(client, spec)
             else:
-                changes = converge_group(module, client, spec, existing[name])
+                changes = converge_group(module, client, spec, existing[name], listed.get(group_arn(existing[name])))
         except AWS_ERRORS as e:
             module.fail_json_aws(e, msg=f"Failed to converge the log group {name}")
         result[name] = {"changed": changes}

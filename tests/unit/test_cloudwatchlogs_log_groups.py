@@ -70,8 +70,35 @@ def test_create_then_again_reads_once_and_writes_nothing(capsys, logs, api_calls
     api_calls.clear()
     second = run(capsys, [spec(AUDIT, kms_key_id=KEY), spec(ERROR)])
     assert second == {"changed": False, "log_groups": {AUDIT: {"changed": []}, ERROR: {"changed": []}}, "invocation": second["invocation"]}
-    assert operations(api_calls) == ["DescribeLogGroups", "ListTagsForResource", "ListTagsForResource"]
+    # One DescribeLogGroups, and both groups' tags in one listing.
+    assert operations(api_calls) == ["DescribeLogGroups", "GetResources"]
     assert api_calls[0][1] == {"logGroupNamePrefix": "/aws/opensearch/search/"}
+
+
+def test_a_single_group_reads_its_own_tags(capsys, logs, api_calls):
+    run(capsys, [spec(AUDIT)])
+    api_calls.clear()
+    assert run(capsys, [spec(AUDIT)])["changed"] is False
+    assert operations(api_calls) == ["DescribeLogGroups", "ListTagsForResource"]
+
+
+def test_a_group_the_tag_listing_misses_or_shows_stale_is_read_on_its_own(capsys, logs, api_calls, monkeypatch):
+    run(capsys, [spec(AUDIT), spec(ERROR)])
+    arns = {name: group["logGroupArn"] for name, group in groups_of(logs).items()}
+    logs.tag_resource(resourceArn=arns[ERROR], tags={"Env": "prod"})
+    # The listing misses the audit group (tagged minutes ago) and shows the error group's tags before the hand edit: the
+    # audit group is read on its own; the edit, made within the listing's lag, is left to the next run (the trade).
+    stale = {arns[ERROR]: dict(TAGS)}
+    monkeypatch.setattr(cloudwatchlogs_log_groups, "listed_tags", lambda _module, _arns: stale)
+    api_calls.clear()
+    assert run(capsys, [spec(AUDIT), spec(ERROR)])["changed"] is False
+    assert [p["resourceArn"] for op, p in api_calls if op == "ListTagsForResource"] == [arns[AUDIT]]
+    # A difference the listing shows is confirmed by the group's own tags before anything is written.
+    stale[arns[ERROR]] = {"Env": "stale"}
+    api_calls.clear()
+    assert run(capsys, [spec(AUDIT), spec(ERROR)])["log_groups"][ERROR]["changed"] == ["tags"]
+    assert [p["resourceArn"] for op, p in api_calls if op == "ListTagsForResource"] == [arns[AUDIT], arns[ERROR]]
+    assert tags_of(logs, ERROR) == TAGS
 
 
 def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, logs, api_calls):
