@@ -14,12 +14,8 @@ description:
   - The alarms are read with one C(DescribeAlarms) call per 100 names; an alarm whose settings differ is put again
     (C(PutMetricAlarm) replaces the whole alarm). C(PutMetricAlarm) takes tags only when it creates an alarm, so the
     tags of an existing alarm are read and reconciled with C(TagResource) and C(UntagResource).
-  - The tags of two or more existing alarms are read with one C(tag:GetResources) of the Resource Groups Tagging API
-    per 100 alarms; a single alarm keeps C(ListTagsForResource). The tagging API follows an alarm's tags with a lag
-    (minutes on AWS), so its answer is taken only for an alarm whose listed tags already match O(alarms[].tags). An
-    alarm it does not show, or shows with a difference, is read with C(ListTagsForResource) before any tag is
-    written. A manual tag change made within that lag, which the listing still shows as converged, is found by the
-    next run. A caller denied C(tag:GetResources) reads every alarm on its own.
+  - The tags of the existing alarms come from the tagging API (see the notes; the alarm's own read is
+    C(ListTagsForResource)).
   - M(amazon.aws.cloudwatch_metric_alarm) in a loop costs one module run per alarm and has no tags option.
   - Alarms are only created or updated; removing one is left to M(amazon.aws.cloudwatch_metric_alarm) with
     C(state=absent).
@@ -107,6 +103,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - mosaic.platform.tag_listing
 """
 
 EXAMPLES = r"""

@@ -17,12 +17,8 @@ description:
   - A converged run costs one C(DescribeLogGroups) (by the longest prefix the names share) and the tags of the groups
     with O(log_groups[].tags), and no write. amazon.aws.cloudwatchlogs_log_group in a loop costs a module run per
     group, each starting Python and boto3 again.
-  - The tags of two or more existing groups are read with one C(tag:GetResources) of the Resource Groups Tagging API
-    per 100 groups; a single group keeps C(ListTagsForResource). The tagging API follows a group's tags with a lag
-    (minutes on AWS), so its answer is taken only for a group whose listed tags already match O(log_groups[].tags). A
-    group it does not show, or shows with a difference, is read with C(ListTagsForResource) before any tag is
-    written. A manual tag change made within that lag, which the listing still shows as converged, is found by the
-    next run. A caller denied C(tag:GetResources) reads every group on its own.
+  - The tags of the existing groups with O(log_groups[].tags) come from the tagging API (see the notes; the group's
+    own read is C(ListTagsForResource)).
   - Log groups are only created or updated; removing one is left to amazon.aws.cloudwatchlogs_log_group with
     C(state=absent). The resource policy that lets a service write into a group is not managed here.
   - In check mode nothing is written; the result says what would change.
@@ -60,6 +56,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - mosaic.platform.tag_listing
 """
 
 EXAMPLES = r"""

@@ -13,14 +13,9 @@ description:
     alias. Per key, its description, whether it is enabled, automatic rotation, the key policy (C(default)) and the
     tags; only what differs is written.
   - The region's aliases are read once (C(ListAliases), paginated). A converged key then costs three reads
-    (C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus)) and no write. The tags of two or more existing keys
-    wanted present are read with one C(tag:GetResources) of the Resource Groups Tagging API per 100 keys; a single key
-    keeps C(ListResourceTags). amazon.aws.kms_key in a loop costs one module run per key (Python and boto3 started
-    again each time) and 18 calls per converged key.
-  - The tagging API follows a key's tags with a lag (minutes on AWS), so its answer is taken only for a key whose
-    listed tags already match O(keys[].tags). A key it does not show, or shows with a difference, is read with
-    C(ListResourceTags) before any tag is written. A manual tag change made within that lag, which the listing still
-    shows as converged, is found by the next run. A caller denied C(tag:GetResources) reads every key on its own.
+    (C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus)) and no write; the tags of the keys wanted present come
+    from the tagging API (see the notes; the key's own read is C(ListResourceTags)). amazon.aws.kms_key in a loop
+    costs one module run per key (Python and boto3 started again each time) and 18 calls per converged key.
   - Keeps amazon.aws.kms_key's behaviour for the settings it manages. A key pending deletion that is wanted present has
     its deletion cancelled (it comes back disabled) and is enabled again. C(state=absent) schedules the deletion after
     O(pending_window) days; a key already pending deletion, or without the alias, is left alone. Policies are compared
@@ -79,6 +74,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - mosaic.platform.tag_listing
 """
 
 EXAMPLES = r"""

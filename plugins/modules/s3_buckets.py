@@ -16,13 +16,9 @@ description:
   - Reads C(ListBuckets) once, then per existing bucket only the C(Get*) calls of the settings it compares; a bucket
     where nothing differs is not written to. amazon.aws.s3_bucket in a loop costs one module run per bucket, each
     starting Python and boto3 again and reading about a dozen settings.
-  - The tags of two or more existing buckets with O(buckets[].tags) are read with one C(tag:GetResources) of the
-    Resource Groups Tagging API per 100 buckets instead of C(GetBucketTagging) each; a single bucket keeps
-    C(GetBucketTagging). The tagging API follows a bucket's tags with a lag (minutes on AWS), so its answer is taken
-    only for a bucket whose listed tags already match. A bucket it does not show (it answers for the buckets of the
-    module's region), or shows with a difference, is read with C(GetBucketTagging) before its tags are written. A
-    manual tag change made within that lag, which the listing still shows as converged, is found by the next run. A
-    caller denied C(tag:GetResources) reads every bucket on its own.
+  - The tags of the existing buckets with O(buckets[].tags) come from the tagging API (see the notes; the bucket's own
+    read is C(GetBucketTagging)). On AWS it answers for the buckets of the module's region; a bucket elsewhere is read
+    on its own.
   - Object Lock is turned on only when a bucket is created. Before anything is written, every existing bucket with
     O(buckets[].object_lock_enabled) is checked; if one has no Object Lock the module fails, writes nothing and
     returns their names in RV(unlocked). A bucket C(ListBuckets) did not list yet (C(CreateBucket) answers
@@ -119,6 +115,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - mosaic.platform.tag_listing
 """
 
 EXAMPLES = r"""

@@ -15,12 +15,8 @@ description:
   - The topics are found with one C(ListTopics) call and the subscriptions with one C(ListSubscriptions) call. A
     converged topic then costs C(GetTopicAttributes), a confirmed subscription with attributes to compare
     C(GetSubscriptionAttributes), and nothing is written.
-  - The tags of two or more existing topics are read with one C(tag:GetResources) of the Resource Groups Tagging API
-    per 100 topics; a single topic keeps C(ListTagsForResource). The tagging API follows a topic's tags with a lag
-    (minutes on AWS), so its answer is taken only for a topic whose listed tags already match O(topics[].tags). A
-    topic it does not show, or shows with a difference, is read with C(ListTagsForResource) before any tag is
-    written. A manual tag change made within that lag, which the listing still shows as converged, is found by the
-    next run. A caller denied C(tag:GetResources) reads every topic on its own.
+  - The tags of the existing topics come from the tagging API (see the notes; the topic's own read is
+    C(ListTagsForResource)).
   - A subscription waiting for its owner's confirmation (e-mail, HTTPS) is left alone, as subscribing again would only
     resend the confirmation, and it has no ARN to set attributes on.
   - M(community.aws.sns_topic) in a loop costs one module run per topic, sets no C(KmsMasterKeyId) and no filter
@@ -84,6 +80,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - mosaic.platform.tag_listing
 """
 
 EXAMPLES = r"""
