@@ -246,6 +246,7 @@ def read_settings(client, spec, lock, listed=None):
     if spec["policy"] is not None:
         current["policy"] = json.loads(_missing_as({"Policy": "{}"}, client.get_bucket_policy, Bucket=name)["Policy"])
     if spec["tags"] is not None:
+        # S3's own comparison (differs), not tag_reconcile.tags_match: PutBucketTagging replaces the whole set.
         if listed is not None and merge_tags(listed, spec["tags"], spec["purge_tags"]) == listed:
             current["tags"] = listed
         else:
