@@ -12,6 +12,8 @@ VENV=${VENV:-$ROOT/.venv}
 mkdir -p bench/results
 out=bench/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
+# The module payloads start uncached (the cold run builds and saves them, the others reuse them), as on a first run.
+export MOSAIC_ANSIBALLZ_CACHE_DIR=$ROOT/$out/ansiballz
 
 api_calls_since() { tail -n +"$(( $1 + 1 ))" "$STACK/logs/moto.log" | grep -E '"(GET|POST|PUT|DELETE|HEAD|PATCH) /' | grep -vc '/moto-api' || true; }
 
@@ -32,7 +34,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 run cold;  cold_secs=$secs cold_changed=$changed cold_calls=$calls
 # The no-op's log carries the profile per role and per task (bench/results/<stamp>/noop.log).
-ANSIBLE_CALLBACKS_ENABLED=mosaic.platform.run_summary,mosaic.platform.plugin_preload,ansible.posix.profile_roles,ansible.posix.profile_tasks \
+ANSIBLE_CALLBACKS_ENABLED=mosaic.platform.run_summary,mosaic.platform.plugin_preload,mosaic.platform.ansiballz_cache,ansible.posix.profile_roles,ansible.posix.profile_tasks \
   run noop;  noop_secs=$secs noop_changed=$changed noop_calls=$calls
 WRAP=scripts/mitogen.sh run noop-mitogen; mnoop_secs=$secs mnoop_changed=$changed mnoop_calls=$calls
 # The plans last: a real run after a --check run removes the plan files it left, which is a change.
