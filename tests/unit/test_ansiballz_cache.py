@@ -8,15 +8,12 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from local_playbook import ROOT, run_local_playbook
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 ENTRY = "ansible_collections.testns.testcoll.plugins.modules.echo-ZIP_DEFLATED-none"
 
 ECHO = """from ansible.module_utils.basic import AnsibleModule
@@ -58,22 +55,11 @@ def run(project: Path, *collection_dirs: Path, extra_tasks: list | None = None) 
         plays[0]["tasks"].extend(extra_tasks)
         (project / "site.yml").write_text(yaml.safe_dump(plays, sort_keys=False))
     env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(project / "none.cfg"),
         "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([*(str(d) for d in collection_dirs), str(ROOT / ".collections")]),
         "ANSIBLE_CALLBACKS_ENABLED": "mosaic.platform.ansiballz_cache",
         "MOSAIC_ANSIBALLZ_CACHE_DIR": str(project / "cache"),
-        "ANSIBLE_NOCOLOR": "1",
     }
-    result = subprocess.run(
-        [str(BIN / "ansible-playbook"), "-vvv", "-i", "localhost,", "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}", "site.yml"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        cwd=project,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_local_playbook(project, env, "-vvv")
     out = result.stdout + result.stderr
     counts = {kind: re.findall(rf"mosaic\.platform\.ansiballz_cache: (\d+) module payloads {kind} ", out) for kind in ("reused", "saved")}
     return {

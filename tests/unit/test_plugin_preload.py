@@ -5,16 +5,15 @@ worker imports; without the preload every worker that meets one of the collectio
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from local_playbook import run_local_playbook
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 PREFIX = "ansible_collections.mosaic.platform.plugins."
 SHIPPED = sorted(f"{PREFIX}{kind}.{p.stem}" for kind in ("filter", "test") for p in (ROOT / "plugins" / kind).glob("*.py") if p.stem != "__init__")
 
@@ -105,24 +104,8 @@ def project(tmp_path):
 
 def worker_imports(project: Path, callbacks: str) -> list[dict]:
     out = project / f"probe-{callbacks.replace(',', '_')}.jsonl"
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(project / "none.cfg"),
-        "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections"),
-        "ANSIBLE_CALLBACK_PLUGINS": str(project / "callbacks"),
-        "ANSIBLE_CALLBACKS_ENABLED": callbacks,
-        "PROBE_OUT": str(out),
-    }
-    result = subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}", "site.yml"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        cwd=project,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "ok=3 " in result.stdout
+    env = {"ANSIBLE_CALLBACK_PLUGINS": str(project / "callbacks"), "ANSIBLE_CALLBACKS_ENABLED": callbacks, "PROBE_OUT": str(out)}
+    assert "ok=3 " in run_local_playbook(project, env).stdout
     return [json.loads(line) for line in out.read_text().splitlines()]
 
 

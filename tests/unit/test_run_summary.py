@@ -4,16 +4,11 @@ a file, gitops reports the trees it wrote) drive it through a real ansible-playb
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from local_playbook import run_local_playbook
 
 
 @pytest.fixture
@@ -65,24 +60,8 @@ def project(tmp_path):
 
 
 def run(project: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(project / "none.cfg"),
-        "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections"),
-        "ANSIBLE_ROLES_PATH": str(project / "roles"),
-        "ANSIBLE_CALLBACKS_ENABLED": "mosaic.platform.run_summary",
-        "ANSIBLE_NOCOLOR": "1",
-    }
-    result = subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}", "site.yml", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        cwd=project,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout.split("RUN SUMMARY", 1)[1]
+    env = {"ANSIBLE_ROLES_PATH": str(project / "roles"), "ANSIBLE_CALLBACKS_ENABLED": "mosaic.platform.run_summary"}
+    return run_local_playbook(project, env, *args).stdout.split("RUN SUMMARY", 1)[1]
 
 
 def test_a_converge_lists_changes_per_phase_the_outputs_and_the_tree(project):
