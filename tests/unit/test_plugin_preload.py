@@ -17,13 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "ansible_collections.mosaic.platform.plugins."
 SHIPPED = sorted(f"{PREFIX}{kind}.{p.stem}" for kind in ("filter", "test") for p in (ROOT / "plugins" / kind).glob("*.py") if p.stem != "__init__")
 
-# Wraps the worker's task run and appends the collection's plugin modules the worker imported to a file.
+# Wraps the task run inside each forked worker and appends the collection's plugin modules it imported to a file. It
+# writes before the worker sends its result, so the playbook cannot end before the line is written.
 PROBE = """
 import json, os, sys
-from ansible.executor.process import worker
+from ansible.executor import task_executor
 from ansible.plugins.callback import CallbackBase
 
-_run = worker.WorkerProcess._run
+_run = task_executor.TaskExecutor.run
 
 def _probed(self):
     before = set(sys.modules)
@@ -34,7 +35,7 @@ def _probed(self):
         with open(os.environ["PROBE_OUT"], "a") as out:
             out.write(json.dumps({"task": self._task.get_name(), "imported": new}) + "\\n")
 
-worker.WorkerProcess._run = _probed
+task_executor.TaskExecutor.run = _probed
 
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
