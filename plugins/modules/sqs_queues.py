@@ -14,7 +14,9 @@ description:
     given are left alone.
   - The queues are found with one C(ListQueues) call (by the names' common prefix); a queue it does not list is
     looked up with C(GetQueueUrl) before it is created, as C(ListQueues) may lag behind a new queue. A converged
-    queue then costs C(GetQueueAttributes) and C(ListQueueTags), and no write.
+    queue then costs C(GetQueueAttributes), and no write.
+  - The tags of the listed queues come from the tagging API (see the notes; the queue's own read is
+    C(ListQueueTags)).
   - Queues are converged in list order, so a dead-letter queue listed first exists when a later queue's
     C(RedrivePolicy) names it. C(RedriveAllowPolicy) names the source queues, so it is set after every queue of the
     list exists.
@@ -54,6 +56,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - mosaic.platform.tag_listing
 """
 
 EXAMPLES = r"""
@@ -87,7 +90,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mosaic.platform.plugins.module_utils.aws_attributes import same_attribute, wire_attribute
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
-from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import listed_tags, reconcile_tags, tags_match
 
 # Names other queues, which may be created later in the same run.
 DEFERRED = ("RedriveAllowPolicy",)
@@ -98,6 +101,12 @@ def list_queue_urls(client, names):
     params = {"QueueNamePrefix": os.path.commonprefix(names)} if os.path.commonprefix(names) else {}
     urls = client.get_paginator("list_queues").paginate(**params).build_full_result().get("QueueUrls", [])
     return {url.rsplit("/", 1)[-1]: url for url in urls}
+
+
+def queue_arn(client, url):
+    """The queue's ARN from its URL (.../<account>/<name>), without a GetQueueAttributes."""
+    account, name = url.rstrip("/").rsplit("/", 2)[-2:]
+    return f"arn:{client.meta.partition}:sqs:{client.meta.region_name}:{account}:{name}"
 
 
 def queue_url(client, name):
@@ -111,9 +120,10 @@ def changed_attributes(current, wanted):
     return {k: wire_attribute(v) for k, v in wanted.items() if not same_attribute(k, current.get(k, ""), v)}
 
 
-def converge_queue(module, client, spec, url):
+def converge_queue(module, client, spec, url, listed=None):
     """Create the queue or set the attributes that differ, and reconcile its tags (deferred attributes aside).
 
+    ``listed`` is the queue's tags from the tagging API, if it showed them: taken only when they already match.
     Returns (url, current attributes or None when created, changes).
     """
     check = module.check_mode
@@ -133,7 +143,10 @@ def converge_queue(module, client, spec, url):
         changes.append("attributes " + ", ".join(sorted(to_set)))
         if not check:
             client.set_queue_attributes(aws_retry=True, QueueUrl=url, Attributes=to_set)
-    have = client.list_queue_tags(aws_retry=True, QueueUrl=url).get("Tags", {})
+    if listed is not None and tags_match(listed, tags, module.params["purge_tags"]):
+        have = listed
+    else:
+        have = client.list_queue_tags(aws_retry=True, QueueUrl=url).get("Tags", {})
     tags_changed = reconcile_tags(
         have,
         tags,
@@ -181,6 +194,7 @@ def main():
     client = module.client("sqs", retry_decorator=AWSRetry.jittered_backoff())
     try:
         listed = list_queue_urls(client, names)
+        tagged = listed_tags(module, [queue_arn(client, listed[n]) for n in names if n in listed])
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to list the queues")
     result, state = {}, {}
@@ -188,7 +202,7 @@ def main():
         name = spec["name"]
         try:
             url = listed.get(name) or queue_url(client, name)
-            url, current, changes = converge_queue(module, client, spec, url)
+            url, current, changes = converge_queue(module, client, spec, url, tagged.get(queue_arn(client, url)) if url else None)
         except AWS_ERRORS as e:
             module.fail_json_aws(e, msg=f"Failed to converge the queue {name}")
         state[name] = (url, current)

@@ -102,8 +102,34 @@ def test_create_then_again_is_a_no_op_without_writes(capsys, sqs, api_calls):
     second = run(capsys, pair())
     assert second["changed"] is False
     assert writes(api_calls) == []
-    ops = [op for op, _ in api_calls]
-    assert ops.count("ListQueues") == 1 and "GetQueueUrl" not in ops
+    # One ListQueues, both queues' tags in one listing, and each queue's attributes.
+    assert [op for op, _ in api_calls] == ["ListQueues", "GetResources", "GetQueueAttributes", "GetQueueAttributes"]
+
+
+def test_a_single_queue_reads_its_own_tags(capsys, sqs, api_calls):
+    run(capsys, pair()[:1])
+    api_calls.clear()
+    assert run(capsys, pair()[:1])["changed"] is False
+    assert [op for op, _ in api_calls] == ["ListQueues", "GetQueueAttributes", "ListQueueTags"]
+
+
+def test_a_queue_the_tag_listing_misses_or_shows_stale_is_read_on_its_own(capsys, sqs, api_calls, monkeypatch):
+    run(capsys, pair())
+    urls = {name: sqs.get_queue_url(QueueName=name)["QueueUrl"] for name in ("p-jobs-dlq", "p-jobs")}
+    sqs.tag_queue(QueueUrl=urls["p-jobs"], Tags={"Component": "old"})
+    # The listing misses the DLQ (tagged minutes ago) and shows the work queue's tags before the hand edit: the DLQ
+    # is read on its own; the edit, made within the listing's lag, is left to the next run (the documented trade).
+    stale = {ARN + "p-jobs": {"Component": "messaging", "Name": "p-jobs"}}
+    monkeypatch.setattr(sqs_queues, "listed_tags", lambda _module, arns: stale if sorted(arns) == sorted(ARN + n for n in urls) else {})
+    api_calls.clear()
+    assert run(capsys, pair())["changed"] is False
+    assert [p["QueueUrl"] for op, p in api_calls if op == "ListQueueTags"] == [urls["p-jobs-dlq"]]
+    # A difference the listing shows is confirmed by the queue's own tags before anything is written.
+    stale[ARN + "p-jobs"] = {"Component": "stale"}
+    api_calls.clear()
+    assert run(capsys, pair())["queues"]["p-jobs"]["changed"] == ["tags"]
+    assert [p["QueueUrl"] for op, p in api_calls if op == "ListQueueTags"] == [urls["p-jobs-dlq"], urls["p-jobs"]]
+    assert tags(sqs, "p-jobs") == {"Component": "messaging", "Name": "p-jobs"}
 
 
 def test_drift_is_reported_in_check_mode_and_converged_by_a_real_run(capsys, sqs):
