@@ -11,9 +11,12 @@ version_added: 0.2.0
 description:
   - Creates or converges every parameter of O(parameters) in one module run, each a C(SecureString) of the
     C(Standard) tier encrypted with O(parameters[].key_id), and its tags.
-  - The parameters are read in batches (C(DescribeParameters), 50 names a call), then per existing parameter its
-    tags (C(ListTagsForResource)) and, only where O(parameters[].overwrite_value=changed), its decrypted value
-    (C(GetParameter)); a converged parameter makes no write. community.aws.ssm_parameter in a loop costs one module
+  - The parameters are read in batches (C(DescribeParameters), 50 names a call), then, only where
+    O(parameters[].overwrite_value=changed), each one's decrypted value (C(GetParameter)); a converged parameter
+    makes no write.
+  - The tags of the existing parameters come from the tagging API (see the notes; the parameter's own read is
+    C(ListTagsForResource)). The listing needs the parameters' ARNs, which C(DescribeParameters) returns on AWS; a
+    parameter described without one is read on its own. community.aws.ssm_parameter in a loop costs one module
     run per parameter, each starting Python and boto3 again.
   - O(parameters[].overwrite_value=never) writes the value on creation only and never reads it afterwards;
     V(changed) rewrites it (with the description and key) when the value, the type or a non-empty description
@@ -61,6 +64,10 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - mosaic.platform.tag_listing
+notes:
+  - moto 5.2.5 returns no C(ARN) from C(DescribeParameters), so against it every parameter reads its own tags; the
+    listing is covered by unit tests that add the ARN AWS returns, and against real AWS.
 """
 
 EXAMPLES = r"""
@@ -89,7 +96,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
 from ansible_collections.mosaic.platform.plugins.module_utils.list_specs import AWS_ERRORS, fail_if_not_unique
-from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import reconcile_tags
+from ansible_collections.mosaic.platform.plugins.module_utils.tag_reconcile import listed_tags, reconcile_tags, tags_match
 
 TYPE = "SecureString"
 TIER = "Standard"
@@ -130,8 +137,11 @@ def create_parameter(client, spec):
         raise ParameterRace(spec["name"]) from None
 
 
-def converge_parameter(module, client, spec, current):
-    """Apply the differences of an existing parameter; return what changed (or would)."""
+def converge_parameter(module, client, spec, current, listed=None):
+    """Apply the differences of an existing parameter; return what changed (or would).
+
+    ``listed`` is the parameter's tags from the tagging API, if it showed them: taken only when they already match.
+    """
     name, check, changes = spec["name"], module.check_mode, []
     if spec["overwrite_value"] == "changed":
         stored = client.get_parameter(aws_retry=True, Name=name, WithDecryption=True)["Parameter"]
@@ -143,9 +153,12 @@ def converge_parameter(module, client, spec, current):
             changes.append("description")
         if changes and not check:
             put_parameter(client, spec, overwrite=True)
-    tags = client.list_tags_for_resource(aws_retry=True, ResourceType="Parameter", ResourceId=name)["TagList"]
+    if listed is not None and tags_match(listed, spec["tags"], True):
+        have = listed
+    else:
+        have = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, ResourceType="Parameter", ResourceId=name)["TagList"])
     tags_changed, _after = reconcile_tags(
-        boto3_tag_list_to_ansible_dict(tags),
+        have,
         spec["tags"],
         True,
         check,
@@ -184,6 +197,7 @@ def main():
     client = module.client("ssm", retry_decorator=AWSRetry.jittered_backoff())
     try:
         existing = describe_parameters(client, [s["name"] for s in specs]) if specs else {}
+        listed = listed_tags(module, [p["ARN"] for p in existing.values() if p.get("ARN")])
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to describe the parameters")
     result = {}
@@ -191,7 +205,7 @@ def main():
         name = spec["name"]
         try:
             if name in existing:
-                changes = converge_parameter(module, client, spec, existing[name])
+                changes = converge_parameter(module, client, spec, existing[name], listed.get(existing[name].get("ARN")))
             else:
                 changes = ["created"]
                 if not module.check_mode:
