@@ -16,8 +16,8 @@ description:
     makes no write.
   - The tags of the existing parameters come from the tagging API (see the notes; the parameter's own read is
     C(ListTagsForResource)). The listing needs the parameters' ARNs, which C(DescribeParameters) returns on AWS; a
-    parameter described without one is read on its own. community.aws.ssm_parameter in a loop costs one module
-    run per parameter, each starting Python and boto3 again.
+    parameter described without one is read on its own.
+  - community.aws.ssm_parameter in a loop costs one module run per parameter, each starting Python and boto3 again.
   - O(parameters[].overwrite_value=never) writes the value on creation only and never reads it afterwards;
     V(changed) rewrites it (with the description and key) when the value, the type or a non-empty description
     differ, as community.aws.ssm_parameter does. The key of an existing parameter is not compared.
